@@ -1,0 +1,91 @@
+//! The AYLA rule: the batch loss and every gradient element raised to a power N,
+//! with N chosen by comparing |L| with 1 (SPEC §1).
+
+use serde::Serialize;
+
+/// Added to |L| and |g| before raising them to a power, as in the original.
+pub const EPSILON: f32 = 1e-7;
+
+/// Which side of 1 the batch loss fell on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Branch {
+    /// |L| > 1: N = N1.
+    #[serde(rename = ">1")]
+    Above,
+    /// |L| < 1: N = N2.
+    #[serde(rename = "<1")]
+    Below,
+    /// |L| == 1 exactly: no modification.
+    #[serde(rename = "=1")]
+    Unit,
+}
+
+/// The modified loss L' and what the chain rule needs from it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PoweredLoss {
+    pub branch: Branch,
+    /// The exponent N used for this batch (1 when unmodified).
+    pub exponent: f32,
+    /// L' = sign(L) · (|L| + ε)^N.
+    pub lmod: f32,
+    /// dL'/dL = N · (|L| + ε)^(N − 1): every parameter gradient of L is scaled by it.
+    pub dlmod_dl: f32,
+}
+
+/// Applies the loss half of the AYLA rule to a batch loss.
+pub fn power_loss(loss: f32, n1: f32, n2: f32) -> PoweredLoss {
+    let magnitude = loss.abs();
+    let (branch, exponent) = if magnitude > 1.0 {
+        (Branch::Above, n1)
+    } else if magnitude < 1.0 {
+        (Branch::Below, n2)
+    } else {
+        return PoweredLoss {
+            branch: Branch::Unit,
+            exponent: 1.0,
+            lmod: loss,
+            dlmod_dl: 1.0,
+        };
+    };
+    let base = magnitude + EPSILON;
+    PoweredLoss {
+        branch,
+        exponent,
+        lmod: sign(loss) * base.powf(exponent),
+        dlmod_dl: exponent * base.powf(exponent - 1.0),
+    }
+}
+
+/// Applies the gradient half of the rule to one element:
+/// g' = N · sign(g) · |g| · (|g| + ε)^(N − 1), and a non-finite result becomes 0.
+///
+/// With N = 1 this returns `g` unchanged, bit for bit, which is what makes
+/// AYLA with N1 = N2 = 1 identical to Normal.
+#[inline]
+pub fn power_gradient(g: f32, exponent: f32) -> f32 {
+    let magnitude = g.abs();
+    let out = exponent * sign(g) * magnitude * (magnitude + EPSILON).powf(exponent - 1.0);
+    if out.is_finite() {
+        out
+    } else {
+        0.0
+    }
+}
+
+/// Applies [`power_gradient`] to every element of a slice.
+pub fn power_gradients(grads: &mut [f32], exponent: f32) {
+    for g in grads {
+        *g = power_gradient(*g, exponent);
+    }
+}
+
+/// NumPy/TensorFlow's sign: −1, 0 or 1 (Rust's `signum` gives 1 for 0).
+fn sign(x: f32) -> f32 {
+    if x > 0.0 {
+        1.0
+    } else if x < 0.0 {
+        -1.0
+    } else {
+        0.0
+    }
+}

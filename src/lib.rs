@@ -1,0 +1,12 @@
+//! AYLA in the browser: two identical MNIST networks, "Normal" (cross-entropy + SGD) and
+//! "AYLA" (loss and gradients raised to powers N1 / N2), trained side by side.
+//!
+//! The numeric core (everything but `web`) is plain Rust with no browser types, so it
+//! builds and is tested natively; `web` is the thin wasm-bindgen layer on top.
+
+pub mod ayla;
+pub mod config;
+pub mod kernels;
+pub mod mnist;
+pub mod model;
+pub mod train;

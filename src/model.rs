@@ -1,0 +1,252 @@
+//! The network: Flatten 784 → Dense(hidden, ReLU) → Dense(10, softmax), in f32.
+//!
+//! Layout follows Keras' Dense: `z = x · W + b` with W stored (in × out), row-major,
+//! so the reference weights in `tests/golden/` load as they are.
+
+use ndarray::{s, Array1, Array2, ArrayView2, Axis, Zip};
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::kernels;
+use crate::mnist::{Dataset, CLASSES, PIXELS};
+
+/// The trainable parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mlp {
+    pub w1: Array2<f32>,
+    pub b1: Array1<f32>,
+    pub w2: Array2<f32>,
+    pub b2: Array1<f32>,
+}
+
+/// Gradients, shaped like the parameters.
+pub type Grads = Mlp;
+
+/// Loss and correct predictions of one batch, from the same forward pass.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BatchStats {
+    /// Mean categorical cross-entropy over the batch.
+    pub loss: f32,
+    /// How many argmax predictions matched the label.
+    pub correct: usize,
+}
+
+impl Mlp {
+    /// All-zero parameters for a network with `hidden` units (also the shape of gradients).
+    pub fn zeros(hidden: usize) -> Mlp {
+        Mlp {
+            w1: Array2::zeros((PIXELS, hidden)),
+            b1: Array1::zeros(hidden),
+            w2: Array2::zeros((hidden, CLASSES)),
+            b2: Array1::zeros(CLASSES),
+        }
+    }
+
+    /// Keras' default init: Glorot-uniform kernels, zero biases, from a seeded generator.
+    pub fn glorot(hidden: usize, seed: u64) -> Mlp {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let mut model = Mlp::zeros(hidden);
+        for kernel in [&mut model.w1, &mut model.w2] {
+            let (fan_in, fan_out) = kernel.dim();
+            let limit = (6.0 / (fan_in + fan_out) as f64).sqrt() as f32;
+            kernel.mapv_inplace(|_| rng.random_range(-limit..limit));
+        }
+        model
+    }
+
+    /// Builds a model from row-major parameter vectors; `None` if a length is wrong.
+    pub fn from_parts(
+        hidden: usize,
+        w1: Vec<f32>,
+        b1: Vec<f32>,
+        w2: Vec<f32>,
+        b2: Vec<f32>,
+    ) -> Option<Mlp> {
+        Some(Mlp {
+            w1: Array2::from_shape_vec((PIXELS, hidden), w1).ok()?,
+            b1: (b1.len() == hidden).then(|| Array1::from(b1))?,
+            w2: Array2::from_shape_vec((hidden, CLASSES), w2).ok()?,
+            b2: (b2.len() == CLASSES).then(|| Array1::from(b2))?,
+        })
+    }
+
+    pub fn hidden(&self) -> usize {
+        self.b1.len()
+    }
+
+    /// The four parameter arrays as flat slices, in a fixed order (w1, b1, w2, b2).
+    pub fn slices(&self) -> [&[f32]; 4] {
+        [
+            self.w1.as_slice(),
+            self.b1.as_slice(),
+            self.w2.as_slice(),
+            self.b2.as_slice(),
+        ]
+        .map(|a| a.expect("standard layout"))
+    }
+
+    /// Mutable flat slices, same order as [`Mlp::slices`].
+    pub fn slices_mut(&mut self) -> [&mut [f32]; 4] {
+        let Mlp { w1, b1, w2, b2 } = self;
+        [
+            w1.as_slice_mut(),
+            b1.as_slice_mut(),
+            w2.as_slice_mut(),
+            b2.as_slice_mut(),
+        ]
+        .map(|a| a.expect("standard layout"))
+    }
+
+    /// Global L2 norm over all four arrays, accumulated in f64.
+    pub fn l2_norm(&self) -> f32 {
+        let sum: f64 = self
+            .slices()
+            .iter()
+            .flat_map(|s| s.iter())
+            .map(|&g| f64::from(g) * f64::from(g))
+            .sum();
+        sum.sqrt() as f32
+    }
+
+    /// Plain SGD: θ ← θ − lr · g.
+    pub fn sgd_step(&mut self, grads: &Grads, learning_rate: f32) {
+        for (param, grad) in self.slices_mut().into_iter().zip(grads.slices()) {
+            for (p, g) in param.iter_mut().zip(grad) {
+                *p -= learning_rate * g;
+            }
+        }
+    }
+}
+
+/// Buffers for one batch, allocated once per run and reused (wasm memory never shrinks).
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    /// Inputs, `x / 255`.
+    x: Array2<f32>,
+    /// Hidden activations after ReLU (h > 0 exactly where the pre-activation was > 0).
+    h: Array2<f32>,
+    /// Logits, then overwritten by dL/dlogits in [`Workspace::loss_and_gradient`].
+    z: Array2<f32>,
+    /// dL/dh, masked by the ReLU into dL/dz1.
+    dh: Array2<f32>,
+    /// Labels of the loaded rows.
+    labels: Vec<u8>,
+    /// Rows filled by the last [`Workspace::load`].
+    rows: usize,
+}
+
+impl Workspace {
+    pub fn new(batch_size: usize, hidden: usize) -> Workspace {
+        Workspace {
+            x: Array2::zeros((batch_size, PIXELS)),
+            h: Array2::zeros((batch_size, hidden)),
+            z: Array2::zeros((batch_size, CLASSES)),
+            dh: Array2::zeros((batch_size, hidden)),
+            labels: Vec::with_capacity(batch_size),
+            rows: 0,
+        }
+    }
+
+    /// The largest batch these buffers hold.
+    pub fn capacity(&self) -> usize {
+        self.x.nrows()
+    }
+
+    /// Copies the given images of `data` and their labels into the buffers, pixels
+    /// scaled to `x / 255`.
+    pub fn load(&mut self, data: &Dataset, indices: impl ExactSizeIterator<Item = usize>) {
+        self.rows = indices.len();
+        assert!(
+            self.rows <= self.capacity(),
+            "batch larger than the workspace"
+        );
+        self.labels.clear();
+        for (row, i) in self.x.rows_mut().into_iter().zip(indices) {
+            for (x, &p) in row.into_iter().zip(data.image(i)) {
+                *x = f32::from(p) / 255.0;
+            }
+            self.labels.push(data.label(i));
+        }
+    }
+
+    /// Forward pass over the loaded rows: fills the hidden activations and the logits.
+    pub fn forward(&mut self, model: &Mlp) {
+        let n = self.rows;
+        let x = self.x.slice(s![..n, ..]);
+        let mut h = self.h.slice_mut(s![..n, ..]);
+        kernels::dense(&x, &model.w1, &model.b1, &mut h);
+        h.mapv_inplace(|v| v.max(0.0));
+        let mut z = self.z.slice_mut(s![..n, ..]);
+        kernels::dense(&h.view(), &model.w2, &model.b2, &mut z);
+    }
+
+    /// The logits of the loaded rows (valid after [`Workspace::forward`]).
+    pub fn logits(&self) -> ArrayView2<'_, f32> {
+        self.z.slice(s![..self.rows, ..])
+    }
+
+    /// Mean cross-entropy and correct count of the loaded rows, computed stably from the
+    /// logits; when `with_gradient`, replaces the logits by dL/dlogits = (p − y) / B.
+    pub fn loss_and_gradient(&mut self, with_gradient: bool) -> BatchStats {
+        let n = self.rows;
+        let labels = &self.labels;
+        let mut z = self.z.slice_mut(s![..n, ..]);
+        let mut total = 0.0f64;
+        let mut correct = 0;
+        for (mut row, &label) in z.rows_mut().into_iter().zip(labels) {
+            let (argmax, max) =
+                row.iter()
+                    .enumerate()
+                    .fold((0, f32::NEG_INFINITY), |best, (j, &v)| {
+                        if v > best.1 {
+                            (j, v)
+                        } else {
+                            best
+                        }
+                    });
+            correct += usize::from(argmax == usize::from(label));
+            let sum_exp: f32 = row.iter().map(|&v| (v - max).exp()).sum();
+            let log_sum_exp = max + sum_exp.ln();
+            total += f64::from(log_sum_exp - row[usize::from(label)]);
+            if with_gradient {
+                let inv = 1.0 / n as f32;
+                for (j, v) in row.iter_mut().enumerate() {
+                    let p = (*v - log_sum_exp).exp();
+                    let y = if j == usize::from(label) { 1.0 } else { 0.0 };
+                    *v = (p - y) * inv;
+                }
+            }
+        }
+        BatchStats {
+            loss: (total / n as f64) as f32,
+            correct,
+        }
+    }
+
+    /// Backward pass from dL/dlogits (left in place by [`Workspace::loss_and_gradient`])
+    /// to the gradients of every parameter.
+    pub fn backward(&mut self, model: &Mlp, grads: &mut Grads) {
+        let n = self.rows;
+        let dz = self.z.slice(s![..n, ..]);
+        let h = self.h.slice(s![..n, ..]);
+        kernels::at_b(&h, &dz, &mut grads.w2.view_mut());
+        column_sums(&dz, &mut grads.b2);
+        let mut dh = self.dh.slice_mut(s![..n, ..]);
+        kernels::a_bt(&dz, &model.w2, &mut dh);
+        Zip::from(&mut dh).and(&h).for_each(|d, &a| {
+            if a <= 0.0 {
+                *d = 0.0;
+            }
+        });
+        let x = self.x.slice(s![..n, ..]);
+        kernels::at_b(&x, &dh.view(), &mut grads.w1.view_mut());
+        column_sums(&dh.view(), &mut grads.b1);
+    }
+}
+
+fn column_sums(a: &ArrayView2<'_, f32>, out: &mut Array1<f32>) {
+    out.fill(0.0);
+    for row in a.axis_iter(Axis(0)) {
+        *out += &row;
+    }
+}

@@ -1,0 +1,314 @@
+//! Training one method (Normal or AYLA) for a run: batches, SGD steps, per-epoch metrics.
+
+use std::ops::ControlFlow;
+use std::sync::Arc;
+
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+use crate::ayla::{self, Branch};
+use crate::config::Config;
+use crate::mnist::Dataset;
+use crate::model::{Grads, Mlp, Workspace};
+
+/// How the gradients of a batch are turned into an SGD step.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum Method {
+    /// Plain cross-entropy and SGD.
+    Normal,
+    /// Loss and gradients raised to N1 (|L| > 1) or N2 (|L| < 1).
+    Ayla { n1: f32, n2: f32 },
+}
+
+impl Method {
+    /// The name used in the original's console lines and the charts.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Method::Normal => "Normal",
+            Method::Ayla { .. } => "AYLA",
+        }
+    }
+
+    /// The AYLA method with the exponents of a config.
+    pub fn ayla(config: &Config) -> Method {
+        Method::Ayla {
+            n1: config.n1,
+            n2: config.n2,
+        }
+    }
+}
+
+/// What one SGD step saw and did.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct StepReport {
+    /// 1-based step count over the whole run.
+    pub step: usize,
+    /// 1-based batch number within the epoch, and the epoch's batch count.
+    pub batch: usize,
+    pub batches: usize,
+    /// The batch's mean cross-entropy L, before the update.
+    pub loss: f32,
+    /// The loss that was optimised: L' for AYLA, L for Normal.
+    pub lmod: f32,
+    /// Global L2 norm of the gradients of the optimised loss, before any element-wise change.
+    pub grad_norm: f32,
+    /// Which AYLA branch was taken (`None` for Normal).
+    pub branch: Option<Branch>,
+    pub batch_acc: f32,
+}
+
+/// One epoch's metrics, as the original defines them.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct EpochMetrics {
+    /// 1-based.
+    pub epoch: usize,
+    /// Mean over the epoch's batches of L, from pre-update predictions.
+    pub loss: f32,
+    /// Mean over batches of the batch accuracy, from pre-update predictions.
+    pub accuracy: f32,
+    /// On the whole test set, after the epoch.
+    pub val_loss: f32,
+    pub val_accuracy: f32,
+    /// Mean over batches of the gradient norm of the optimised loss.
+    pub grad_norm: f32,
+    pub seconds: f64,
+    /// The batch (1-based) whose loss was not finite, if the run diverged in this epoch.
+    pub diverged_at: Option<usize>,
+}
+
+impl EpochMetrics {
+    /// The original script's console line, e.g.
+    /// `AYLA   - Epoch 3: Loss=0.4123, Val Loss=0.3987, Val Acc=0.8921, Grad Norm=1.2345`.
+    pub fn log_line(&self, method: &str) -> String {
+        let head = format!("{method:<6} - Epoch {}:", self.epoch);
+        match self.diverged_at {
+            Some(batch) => format!("{head} diverged at batch {batch} (loss is not finite)"),
+            None => format!(
+                "{head} Loss={:.4}, Val Loss={:.4}, Val Acc={:.4}, Grad Norm={:.4}",
+                self.loss, self.val_loss, self.val_accuracy, self.grad_norm
+            ),
+        }
+    }
+}
+
+/// The order of the training images in a given epoch (0-based): a seeded shuffle that
+/// depends only on the seed and the epoch, so separate workers agree on it.
+pub fn epoch_order(seed: u64, epoch: usize, count: usize, shuffle: bool) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..count as u32).collect();
+    if shuffle {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        // Stream 0 draws the initial weights; each epoch has a stream of its own.
+        rng.set_stream(1 + epoch as u64);
+        order.shuffle(&mut rng);
+    }
+    order
+}
+
+/// Loss and accuracy of a model over a whole dataset.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Evaluation {
+    pub loss: f32,
+    pub accuracy: f32,
+}
+
+/// Trains one method through a run, one epoch at a time.
+pub struct Trainer {
+    config: Config,
+    method: Method,
+    model: Mlp,
+    grads: Grads,
+    workspace: Workspace,
+    train: Arc<Dataset>,
+    test: Arc<Dataset>,
+    /// Seconds from some fixed origin; injected so the core needs no browser or OS clock.
+    clock: fn() -> f64,
+    epochs_done: usize,
+    steps_done: usize,
+    diverged: bool,
+}
+
+impl Trainer {
+    /// A trainer starting from the config's seeded Glorot init. `train` should already
+    /// hold only the images to train on (see [`Dataset::take`]).
+    pub fn new(
+        config: Config,
+        method: Method,
+        train: Arc<Dataset>,
+        test: Arc<Dataset>,
+        clock: fn() -> f64,
+    ) -> Trainer {
+        let model = Mlp::glorot(config.hidden, config.seed);
+        Trainer::with_model(config, method, model, train, test, clock)
+    }
+
+    /// A trainer starting from given parameters (for reference runs).
+    pub fn with_model(
+        config: Config,
+        method: Method,
+        model: Mlp,
+        train: Arc<Dataset>,
+        test: Arc<Dataset>,
+        clock: fn() -> f64,
+    ) -> Trainer {
+        let hidden = model.hidden();
+        Trainer {
+            config,
+            method,
+            grads: Mlp::zeros(hidden),
+            workspace: Workspace::new(config.batch_size.min(train.len()).max(1), hidden),
+            model,
+            train,
+            test,
+            clock,
+            epochs_done: 0,
+            steps_done: 0,
+            diverged: false,
+        }
+    }
+
+    pub fn model(&self) -> &Mlp {
+        &self.model
+    }
+
+    pub fn method(&self) -> Method {
+        self.method
+    }
+
+    pub fn epochs_done(&self) -> usize {
+        self.epochs_done
+    }
+
+    /// Whether the run is over: every epoch done, or the loss stopped being finite.
+    pub fn is_finished(&self) -> bool {
+        self.diverged || self.epochs_done >= self.config.epochs
+    }
+
+    pub fn is_diverged(&self) -> bool {
+        self.diverged
+    }
+
+    /// Number of batches in one epoch (the last one holds the remainder).
+    pub fn batches_per_epoch(&self) -> usize {
+        self.train.len().div_ceil(self.workspace.capacity())
+    }
+
+    /// Trains one epoch, calling `on_step` after every batch; returns `None` if `on_step`
+    /// asked to stop. A batch whose loss is not finite ends the run (see `diverged_at`).
+    pub fn run_epoch(
+        &mut self,
+        mut on_step: impl FnMut(&StepReport) -> ControlFlow<()>,
+    ) -> Option<EpochMetrics> {
+        let started = (self.clock)();
+        let epoch = self.epochs_done;
+        let order = epoch_order(
+            self.config.seed,
+            epoch,
+            self.train.len(),
+            self.config.shuffle,
+        );
+        let batches = self.batches_per_epoch();
+        let (mut loss_sum, mut acc_sum, mut norm_sum) = (0.0f64, 0.0f64, 0.0f64);
+        let mut diverged_at = None;
+        for (b, indices) in order.chunks(self.workspace.capacity()).enumerate() {
+            let report = self.step(indices, b + 1, batches);
+            loss_sum += f64::from(report.loss);
+            acc_sum += f64::from(report.batch_acc);
+            norm_sum += f64::from(report.grad_norm);
+            if !report.loss.is_finite() {
+                diverged_at = Some(b + 1);
+                self.diverged = true;
+            }
+            if on_step(&report).is_break() {
+                return None;
+            }
+            if self.diverged {
+                break;
+            }
+        }
+        self.epochs_done += 1;
+        let mean = |sum: f64| (sum / batches as f64) as f32;
+        let val = if self.diverged {
+            Evaluation {
+                loss: f32::NAN,
+                accuracy: f32::NAN,
+            }
+        } else {
+            self.evaluate_test()
+        };
+        Some(EpochMetrics {
+            epoch: epoch + 1,
+            loss: mean(loss_sum),
+            accuracy: mean(acc_sum),
+            val_loss: val.loss,
+            val_accuracy: val.accuracy,
+            grad_norm: mean(norm_sum),
+            seconds: (self.clock)() - started,
+            diverged_at,
+        })
+    }
+
+    /// One SGD step on the given training images.
+    fn step(&mut self, indices: &[u32], batch: usize, batches: usize) -> StepReport {
+        let ws = &mut self.workspace;
+        ws.load(&self.train, indices.iter().map(|&i| i as usize));
+        ws.forward(&self.model);
+        let stats = ws.loss_and_gradient(true);
+        self.steps_done += 1;
+        let mut report = StepReport {
+            step: self.steps_done,
+            batch,
+            batches,
+            loss: stats.loss,
+            lmod: stats.loss,
+            grad_norm: f32::NAN,
+            branch: None,
+            batch_acc: stats.correct as f32 / indices.len() as f32,
+        };
+        if !stats.loss.is_finite() {
+            return report;
+        }
+        ws.backward(&self.model, &mut self.grads);
+        match self.method {
+            Method::Normal => report.grad_norm = self.grads.l2_norm(),
+            Method::Ayla { n1, n2 } => {
+                let powered = ayla::power_loss(stats.loss, n1, n2);
+                for g in self.grads.slices_mut() {
+                    g.iter_mut().for_each(|v| *v *= powered.dlmod_dl);
+                }
+                report.grad_norm = self.grads.l2_norm();
+                for g in self.grads.slices_mut() {
+                    ayla::power_gradients(g, powered.exponent);
+                }
+                report.lmod = powered.lmod;
+                report.branch = Some(powered.branch);
+            }
+        }
+        self.model.sgd_step(&self.grads, self.config.learning_rate);
+        report
+    }
+
+    /// Loss and accuracy on the whole test set, in batches through the same buffers.
+    pub fn evaluate_test(&mut self) -> Evaluation {
+        evaluate(&self.model, &self.test, &mut self.workspace)
+    }
+}
+
+/// Mean cross-entropy and accuracy of `model` over every image of `data`.
+pub fn evaluate(model: &Mlp, data: &Dataset, workspace: &mut Workspace) -> Evaluation {
+    let (mut loss_sum, mut correct) = (0.0f64, 0usize);
+    for start in (0..data.len()).step_by(workspace.capacity()) {
+        let rows = start..(start + workspace.capacity()).min(data.len());
+        let count = rows.len();
+        workspace.load(data, rows);
+        workspace.forward(model);
+        let stats = workspace.loss_and_gradient(false);
+        loss_sum += f64::from(stats.loss) * count as f64;
+        correct += stats.correct;
+    }
+    Evaluation {
+        loss: (loss_sum / data.len() as f64) as f32,
+        accuracy: correct as f32 / data.len() as f32,
+    }
+}
