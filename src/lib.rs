@@ -10,3 +10,6 @@ pub mod kernels;
 pub mod mnist;
 pub mod model;
 pub mod train;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;

@@ -59,23 +59,34 @@ pub struct StepReport {
     pub batch_acc: f32,
 }
 
-/// One epoch's metrics, as the original defines them.
+/// One epoch's metrics, as the original defines them. A value that is not finite (a
+/// diverged run) travels as JSON `null` and comes back as NaN.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct EpochMetrics {
     /// 1-based.
     pub epoch: usize,
     /// Mean over the epoch's batches of L, from pre-update predictions.
+    #[serde(deserialize_with = "null_as_nan")]
     pub loss: f32,
     /// Mean over batches of the batch accuracy, from pre-update predictions.
+    #[serde(deserialize_with = "null_as_nan")]
     pub accuracy: f32,
     /// On the whole test set, after the epoch.
+    #[serde(deserialize_with = "null_as_nan")]
     pub val_loss: f32,
+    #[serde(deserialize_with = "null_as_nan")]
     pub val_accuracy: f32,
     /// Mean over batches of the gradient norm of the optimised loss.
+    #[serde(deserialize_with = "null_as_nan")]
     pub grad_norm: f32,
     pub seconds: f64,
     /// The batch (1-based) whose loss was not finite, if the run diverged in this epoch.
     pub diverged_at: Option<usize>,
+}
+
+/// serde_json writes NaN and infinities as `null`; read them back as NaN.
+fn null_as_nan<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f32, D::Error> {
+    Ok(Option::<f32>::deserialize(d)?.unwrap_or(f32::NAN))
 }
 
 impl EpochMetrics {

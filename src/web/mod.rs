@@ -1,0 +1,2 @@
+//! The wasm-bindgen layer: converts types and errors between JavaScript and the core,
+//! and nothing else. Compiled only for wasm32.
