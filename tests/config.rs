@@ -1,0 +1,73 @@
+//! Parameter validation: the defaults, and what users type.
+#![cfg(not(target_arch = "wasm32"))]
+
+use ayla::config::{Config, FIELDS};
+
+fn parse_one(key: &str, text: &str) -> Result<Config, String> {
+    Config::parse(|k| (k == key).then_some(text)).map_err(|errors| {
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].key, key);
+        errors[0].message.clone()
+    })
+}
+
+#[test]
+fn defaults_are_the_originals() {
+    let c = Config::default();
+    assert_eq!((c.epochs, c.n1, c.n2), (5, 0.95, 1.0));
+    assert_eq!((c.batch_size, c.learning_rate, c.hidden), (128, 0.01, 128));
+    assert_eq!((c.seed, c.train_size, c.shuffle), (42, 60_000, true));
+}
+
+#[test]
+fn inputs_round_trip_through_pairs() {
+    let c = parse_one("n1", " 0.8 ").unwrap();
+    let pairs = c.to_pairs();
+    let back = Config::parse(|k| pairs.iter().find(|(key, _)| *key == k).map(|(_, v)| v.as_str())).unwrap();
+    assert_eq!(back, c);
+    assert_eq!(back.n1, 0.8);
+}
+
+#[test]
+fn what_users_type_is_checked() {
+    let cases = [
+        ("epochs", "", "Epochs is empty; enter a number."),
+        ("epochs", "five", "“five” is not a number."),
+        ("epochs", "2.5", "Epochs must be a whole number."),
+        ("epochs", "0", "Epochs must be at least 1 and at most 1000."),
+        ("epochs", "-3", "Epochs must be at least 1 and at most 1000."),
+        ("n1", "NaN", "N1 must be a finite number."),
+        ("n2", "Infinity", "N2 must be a finite number."),
+        ("n1", "0", "N1 must be above 0 and at most 10."),
+        ("lr", "1e400", "Learning rate must be a finite number."),
+        ("seed", "99999999999", "Seed must be at least 0 and at most 4294967295."),
+    ];
+    for (key, text, message) in cases {
+        assert_eq!(parse_one(key, text).unwrap_err(), message, "{key}={text:?}");
+    }
+}
+
+#[test]
+fn scientific_notation_is_accepted() {
+    assert_eq!(parse_one("train", "1e3").unwrap().train_size, 1000);
+    assert_eq!(parse_one("lr", "5e-2").unwrap().learning_rate, 0.05);
+}
+
+#[test]
+fn every_bad_field_is_reported_at_once() {
+    let errors = Config::parse(|k| match k {
+        "n1" => Some("x"),
+        "batch" => Some("0"),
+        _ => None,
+    })
+    .unwrap_err();
+    let ids: Vec<_> = errors.iter().map(|e| e.input_id).collect();
+    assert_eq!(ids, ["n1", "batch"]);
+}
+
+#[test]
+fn every_default_lies_within_its_limits() {
+    for f in FIELDS {
+        assert!(f.default <= f.max && (f.default > f.min || !f.min_exclusive && f.default == f.min), "{}", f.key);
+    }
+}

@@ -1,0 +1,76 @@
+//! Forward and backward against central finite differences of an independent f64 loss.
+#![cfg(not(target_arch = "wasm32"))]
+
+use ayla::mnist::{Dataset, PIXELS};
+use ayla::model::{Mlp, Workspace};
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+const HIDDEN: usize = 5;
+const BATCH: usize = 7;
+
+fn batch() -> Dataset {
+    let mut rng = ChaCha8Rng::seed_from_u64(7);
+    let pixels = (0..BATCH * PIXELS).map(|_| rng.random_range(0..=255u8)).collect();
+    let labels = (0..BATCH).map(|i| (i * 3 % 10) as u8).collect();
+    Dataset::new(pixels, labels).unwrap()
+}
+
+/// Mean cross-entropy written out plainly in f64, sharing no code with the model.
+fn reference_loss(params: &[Vec<f64>; 4], data: &Dataset) -> f64 {
+    let [w1, b1, w2, b2] = params;
+    let mut total = 0.0;
+    for i in 0..data.len() {
+        let x: Vec<f64> = data.image(i).iter().map(|&p| f64::from(p) / 255.0).collect();
+        let h: Vec<f64> = (0..HIDDEN)
+            .map(|j| (b1[j] + (0..PIXELS).map(|k| x[k] * w1[k * HIDDEN + j]).sum::<f64>()).max(0.0))
+            .collect();
+        let z: Vec<f64> = (0..10)
+            .map(|c| b2[c] + (0..HIDDEN).map(|j| h[j] * w2[j * 10 + c]).sum::<f64>())
+            .collect();
+        let max = z.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+        let lse = max + z.iter().map(|v| (v - max).exp()).sum::<f64>().ln();
+        total += lse - z[usize::from(data.label(i))];
+    }
+    total / data.len() as f64
+}
+
+#[test]
+fn backward_matches_finite_differences_for_every_parameter_tensor() {
+    let data = batch();
+    // Scaled-up init so every hidden unit is active for some images and gradients are large.
+    let mut model = Mlp::glorot(HIDDEN, 3);
+    model.b1.fill(0.05);
+    model.b2.iter_mut().enumerate().for_each(|(i, b)| *b = 0.01 * i as f32);
+    let mut ws = Workspace::new(BATCH, HIDDEN);
+    ws.load(&data, 0..BATCH);
+    ws.forward(&model);
+    let stats = ws.loss_and_gradient(true);
+    let mut grads = Mlp::zeros(HIDDEN);
+    ws.backward(&model, &mut grads);
+
+    let params: [Vec<f64>; 4] = model.slices().map(|s| s.iter().map(|&v| f64::from(v)).collect());
+    let loss = reference_loss(&params, &data);
+    assert!((f64::from(stats.loss) - loss).abs() < 1e-5, "forward: {} vs {loss}", stats.loss);
+
+    let h = 1e-6;
+    for (t, grad) in grads.slices().iter().enumerate() {
+        // Every element of the small tensors; a spread of w1 (its rows for dark pixels are 0).
+        let step = if grad.len() > 1000 { 97 } else { 1 };
+        let mut checked = 0;
+        for i in (0..grad.len()).step_by(step) {
+            let mut plus = params.clone();
+            plus[t][i] += h;
+            let mut minus = params.clone();
+            minus[t][i] -= h;
+            let numeric = (reference_loss(&plus, &data) - reference_loss(&minus, &data)) / (2.0 * h);
+            let analytic = f64::from(grad[i]);
+            assert!(
+                (analytic - numeric).abs() <= 1e-4 * numeric.abs().max(1e-2),
+                "tensor {t} element {i}: backward {analytic}, finite difference {numeric}"
+            );
+            checked += usize::from(numeric.abs() > 1e-4);
+        }
+        assert!(checked > 0, "tensor {t}: no non-trivial gradient was checked");
+    }
+}

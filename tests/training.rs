@@ -1,0 +1,171 @@
+//! The trainer on real MNIST: the N1 = N2 = 1 identity, determinism, shared start and order.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+
+use std::ops::ControlFlow;
+use std::sync::Arc;
+
+use ayla::config::Config;
+use ayla::mnist::Dataset;
+use ayla::model::Mlp;
+use ayla::train::{epoch_order, Method, StepReport, Trainer};
+
+fn small_config(seed: u64) -> Config {
+    Config {
+        seed,
+        train_size: 6_000,
+        ..Config::default()
+    }
+}
+
+fn trainer(config: Config, method: Method, train: &Arc<Dataset>, test: &Arc<Dataset>) -> Trainer {
+    let train = Arc::new((**train).clone().take(config.train_size));
+    Trainer::new(config, method, train, Arc::clone(test), common::no_clock)
+}
+
+/// Runs `steps` SGD steps (crossing epochs as needed) and returns every step's report.
+fn run_steps(t: &mut Trainer, steps: usize) -> Vec<StepReport> {
+    let mut reports = Vec::new();
+    while reports.len() < steps {
+        t.run_epoch(|r| {
+            reports.push(*r);
+            if reports.len() == steps {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        });
+    }
+    reports
+}
+
+fn bits(model: &Mlp) -> Vec<u32> {
+    model.slices().iter().flat_map(|s| s.iter().map(|v| v.to_bits())).collect()
+}
+
+#[test]
+fn ayla_with_unit_exponents_equals_normal_bit_for_bit() {
+    let (train, test) = (common::mnist_train(), common::mnist_test());
+    let config = Config { n1: 1.0, n2: 1.0, ..small_config(42) };
+    let mut normal = trainer(config, Method::Normal, &train, &test);
+    let mut ayla = trainer(config, Method::ayla(&config), &train, &test);
+    // 300 steps of 128 over 6,000 images: six epochs, and the loss crosses below 1.
+    let a = run_steps(&mut ayla, 300);
+    let n = run_steps(&mut normal, 300);
+    assert!(a.iter().any(|r| r.loss > 1.0) && a.iter().any(|r| r.loss < 1.0));
+    for (a, n) in a.iter().zip(&n) {
+        assert_eq!(a.loss.to_bits(), n.loss.to_bits(), "step {}", a.step);
+        assert_eq!(a.grad_norm.to_bits(), n.grad_norm.to_bits(), "step {}", a.step);
+    }
+    assert_eq!(bits(ayla.model()), bits(normal.model()));
+}
+
+#[test]
+fn same_seed_gives_identical_runs() {
+    let (train, test) = (common::mnist_train(), common::mnist_test());
+    let config = Config { epochs: 1, ..small_config(7) };
+    let run = || {
+        let mut t = trainer(config, Method::ayla(&config), &train, &test);
+        let metrics = t.run_epoch(|_| ControlFlow::Continue(())).unwrap();
+        (bits(t.model()), metrics)
+    };
+    let (first, m1) = run();
+    let (second, m2) = run();
+    assert_eq!(first, second);
+    assert_eq!(m1, m2);
+}
+
+#[test]
+fn different_seeds_give_different_inits_with_glorot_limits() {
+    let a = Mlp::glorot(128, 42);
+    let b = Mlp::glorot(128, 43);
+    assert_ne!(bits(&a), bits(&b));
+    assert_eq!(bits(&a), bits(&Mlp::glorot(128, 42)));
+    let limit1 = (6.0f32 / (784.0 + 128.0)).sqrt();
+    let limit2 = (6.0f32 / (128.0 + 10.0)).sqrt();
+    assert!(a.w1.iter().all(|w| w.abs() <= limit1) && a.w2.iter().all(|w| w.abs() <= limit2));
+    // Uniform on (−l, l): the mean of |w| is about l / 2.
+    let mean_abs = a.w1.iter().map(|w| w.abs()).sum::<f32>() / a.w1.len() as f32;
+    assert!((mean_abs / limit1 - 0.5).abs() < 0.01, "{mean_abs}");
+    assert!(a.b1.iter().chain(&a.b2).all(|&b| b == 0.0));
+}
+
+#[test]
+fn both_methods_start_from_the_same_parameters_and_see_the_same_order() {
+    let (train, test) = (common::mnist_train(), common::mnist_test());
+    let config = small_config(5);
+    let normal = trainer(config, Method::Normal, &train, &test);
+    let ayla = trainer(config, Method::ayla(&config), &train, &test);
+    assert_eq!(bits(normal.model()), bits(ayla.model()));
+    let first = epoch_order(5, 0, 6_000, true);
+    assert_eq!(first, epoch_order(5, 0, 6_000, true));
+    assert_ne!(first, epoch_order(5, 1, 6_000, true), "each epoch reshuffles");
+    let mut sorted = first.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, (0..6_000).collect::<Vec<u32>>(), "a permutation");
+    assert_eq!(epoch_order(5, 0, 4, false), [0, 1, 2, 3]);
+}
+
+#[test]
+fn epoch_metrics_follow_the_originals_definitions() {
+    let (train, test) = (common::mnist_train(), common::mnist_test());
+    let config = Config { epochs: 1, ..small_config(42) };
+    let mut t = trainer(config, Method::ayla(&config), &train, &test);
+    let mut reports = Vec::new();
+    let m = t
+        .run_epoch(|r| {
+            reports.push(*r);
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+    // 6,000 = 46 × 128 + 112: the last batch is the remainder.
+    assert_eq!(reports.len(), 47);
+    assert_eq!(reports.last().map(|r| (r.batch, r.batches)), Some((47, 47)));
+    let mean = |f: fn(&StepReport) -> f32| reports.iter().map(|r| f64::from(f(r))).sum::<f64>() / 47.0;
+    assert!((f64::from(m.loss) - mean(|r| r.loss)).abs() < 1e-6);
+    assert!((f64::from(m.accuracy) - mean(|r| r.batch_acc)).abs() < 1e-6);
+    assert!((f64::from(m.grad_norm) - mean(|r| r.grad_norm)).abs() < 1e-6);
+    // Validation is on the whole test set, after the epoch.
+    let val = t.evaluate_test();
+    assert_eq!((m.val_loss, m.val_accuracy), (val.loss, val.accuracy));
+    // 47 small steps already learn something: better than chance, val loss below train loss.
+    assert!(m.val_accuracy > 0.3 && m.val_loss < m.loss, "{m:?}");
+    assert_eq!(m.epoch, 1);
+    assert!(t.is_finished());
+}
+
+#[test]
+fn log_line_matches_the_original_format() {
+    let (train, test) = (common::mnist_train(), common::mnist_test());
+    let config = Config { epochs: 1, train_size: 1_000, ..small_config(42) };
+    let mut t = trainer(config, Method::Normal, &train, &test);
+    let m = t.run_epoch(|_| ControlFlow::Continue(())).unwrap();
+    let line = m.log_line("Normal");
+    let expected = format!(
+        "Normal - Epoch 1: Loss={:.4}, Val Loss={:.4}, Val Acc={:.4}, Grad Norm={:.4}",
+        m.loss, m.val_loss, m.val_accuracy, m.grad_norm
+    );
+    assert_eq!(line, expected);
+    assert!(m.log_line("AYLA").starts_with("AYLA   - Epoch 1: Loss="));
+}
+
+#[test]
+fn a_diverging_run_is_reported_and_stops() {
+    let (train, test) = (common::mnist_train(), common::mnist_test());
+    let config = Config { n1: 4.0, n2: 4.0, ..small_config(42) };
+    let mut t = trainer(config, Method::ayla(&config), &train, &test);
+    let m = t.run_epoch(|_| ControlFlow::Continue(())).unwrap();
+    let at = m.diverged_at.expect("N1 = N2 = 4 diverges in the first epoch");
+    // An independent Keras run turns non-finite at step 3.
+    assert!(at <= 5, "diverged at batch {at}");
+    assert!(t.is_diverged() && t.is_finished());
+    assert!(m.val_loss.is_nan());
+    assert!(m.log_line("AYLA").contains("diverged at batch"));
+    // Normal with the same settings is unaffected by AYLA's failure.
+    let mut normal = trainer(config, Method::Normal, &train, &test);
+    assert!(!normal.is_diverged());
+    let m = normal.run_epoch(|_| ControlFlow::Continue(())).unwrap();
+    assert_eq!(m.diverged_at, None);
+    assert!(m.loss.is_finite() && m.val_accuracy.is_finite());
+}
