@@ -1,0 +1,63 @@
+# Two commands for a newcomer: `make serve` (set up, build, serve the page) and
+# `make test` (set up, run every test). Set-up steps are idempotent and skipped quickly
+# when already done; scripts/ holds the details.
+
+PORT ?= 8080
+# Same target directory as cargo uses.
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+WASM := $(TARGET_DIR)/wasm32-unknown-unknown/release/ayla.wasm
+PKG := www/pkg/ayla_bg.wasm
+RUST_SRC := $(shell find src -name '*.rs') Cargo.toml Cargo.lock .cargo/config.toml $(wildcard build.rs)
+NPM_STAMP := node_modules/.installed
+
+# `cargo install` puts wasm-bindgen here.
+export PATH := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(PATH)
+
+.PHONY: serve build test clean distclean setup setup-rust setup-data setup-browser
+.DELETE_ON_ERROR:
+
+## serve: set up, build, and serve www/ at http://127.0.0.1:$(PORT)/
+serve: build
+	@echo "Serving the page at http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
+	python3 -m http.server --bind 127.0.0.1 $(PORT) -d www
+
+## build: a deployable static www/ (page, www/pkg/ wasm + glue, www/data/ MNIST)
+build: setup $(PKG)
+
+## test: set up (plus Chromium), then fmt, clippy, native, browser and end-to-end tests
+test: setup setup-browser
+	@scripts/test.sh
+
+setup: setup-rust setup-data
+
+setup-rust:
+	@scripts/setup.sh rust
+
+$(NPM_STAMP): package.json package-lock.json
+	@scripts/setup.sh npm
+
+setup-data: $(NPM_STAMP)
+	@scripts/setup.sh data
+
+setup-browser:
+	@scripts/setup.sh browser
+
+# Cargo decides itself what to recompile; the touch lets make see that it ran.
+$(WASM): $(RUST_SRC) | setup-rust
+	cargo build --release --target wasm32-unknown-unknown --lib
+	@touch $@
+
+# A source deleted or renamed since this Makefile was read just means "rebuild".
+$(RUST_SRC):
+
+$(PKG): $(WASM) $(NPM_STAMP) scripts/build-wasm.sh scripts/check-wasm.mjs
+	@scripts/build-wasm.sh $(WASM)
+
+## clean: remove build outputs (keeps the downloads: node_modules/, www/data/)
+clean:
+	cargo clean
+	rm -rf www/pkg www/pkg.tmp
+
+## distclean: also remove the downloads
+distclean: clean
+	rm -rf node_modules www/data

