@@ -59,6 +59,14 @@ pub struct StepReport {
     pub batch_acc: f32,
 }
 
+impl StepReport {
+    /// Whether the run broke at this step: the loss, the optimised loss or the gradient
+    /// norm is NaN or infinite (with N = 4, L' overflows f32 while L is still finite).
+    pub fn is_diverged(&self) -> bool {
+        !(self.loss.is_finite() && self.lmod.is_finite() && self.grad_norm.is_finite())
+    }
+}
+
 /// One epoch's metrics, as the original defines them. A value that is not finite (a
 /// diverged run) travels as JSON `null` and comes back as NaN.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -80,7 +88,7 @@ pub struct EpochMetrics {
     #[serde(deserialize_with = "null_as_nan")]
     pub grad_norm: f32,
     pub seconds: f64,
-    /// The batch (1-based) whose loss was not finite, if the run diverged in this epoch.
+    /// The batch (1-based) at which the run diverged (see [`StepReport::is_diverged`]).
     pub diverged_at: Option<usize>,
 }
 
@@ -95,7 +103,9 @@ impl EpochMetrics {
     pub fn log_line(&self, method: &str) -> String {
         let head = format!("{method:<6} - Epoch {}:", self.epoch);
         match self.diverged_at {
-            Some(batch) => format!("{head} diverged at batch {batch} (loss is not finite)"),
+            Some(batch) => {
+                format!("{head} diverged at batch {batch} (the loss is no longer finite)")
+            }
             None => format!(
                 "{head} Loss={:.4}, Val Loss={:.4}, Val Acc={:.4}, Grad Norm={:.4}",
                 self.loss, self.val_loss, self.val_accuracy, self.grad_norm
@@ -124,6 +134,18 @@ pub struct Evaluation {
     pub accuracy: f32,
 }
 
+/// Sums over the batches of the epoch in progress, kept between calls so an epoch that
+/// was paused (the step callback asked to stop) resumes where it left off.
+struct EpochProgress {
+    order: Vec<u32>,
+    batches_done: usize,
+    loss_sum: f64,
+    acc_sum: f64,
+    norm_sum: f64,
+    started: f64,
+    diverged_at: Option<usize>,
+}
+
 /// Trains one method through a run, one epoch at a time.
 pub struct Trainer {
     config: Config,
@@ -137,6 +159,7 @@ pub struct Trainer {
     clock: fn() -> f64,
     epochs_done: usize,
     steps_done: usize,
+    in_progress: Option<EpochProgress>,
     diverged: bool,
 }
 
@@ -175,6 +198,7 @@ impl Trainer {
             clock,
             epochs_done: 0,
             steps_done: 0,
+            in_progress: None,
             diverged: false,
         }
     }
@@ -205,41 +229,54 @@ impl Trainer {
         self.train.len().div_ceil(self.workspace.capacity())
     }
 
-    /// Trains one epoch, calling `on_step` after every batch; returns `None` if `on_step`
-    /// asked to stop. A batch whose loss is not finite ends the run (see `diverged_at`).
+    /// Trains the current epoch, calling `on_step` after every batch. Returns the epoch's
+    /// metrics, or `None` if `on_step` asked to stop before the last batch: the next call
+    /// resumes at the following batch. A batch whose loss is not finite ends the run (see
+    /// `diverged_at`).
     pub fn run_epoch(
         &mut self,
         mut on_step: impl FnMut(&StepReport) -> ControlFlow<()>,
     ) -> Option<EpochMetrics> {
-        let started = (self.clock)();
-        let epoch = self.epochs_done;
-        let order = epoch_order(
-            self.config.seed,
-            epoch,
-            self.train.len(),
-            self.config.shuffle,
-        );
+        let mut progress = self.in_progress.take().unwrap_or_else(|| EpochProgress {
+            order: epoch_order(
+                self.config.seed,
+                self.epochs_done,
+                self.train.len(),
+                self.config.shuffle,
+            ),
+            batches_done: 0,
+            loss_sum: 0.0,
+            acc_sum: 0.0,
+            norm_sum: 0.0,
+            started: (self.clock)(),
+            diverged_at: None,
+        });
         let batches = self.batches_per_epoch();
-        let (mut loss_sum, mut acc_sum, mut norm_sum) = (0.0f64, 0.0f64, 0.0f64);
-        let mut diverged_at = None;
-        for (b, indices) in order.chunks(self.workspace.capacity()).enumerate() {
-            let report = self.step(indices, b + 1, batches);
-            loss_sum += f64::from(report.loss);
-            acc_sum += f64::from(report.batch_acc);
-            norm_sum += f64::from(report.grad_norm);
-            if !report.loss.is_finite() {
-                diverged_at = Some(b + 1);
+        let size = self.workspace.capacity();
+        while progress.batches_done < batches && progress.diverged_at.is_none() {
+            let b = progress.batches_done;
+            let end = ((b + 1) * size).min(progress.order.len());
+            let report = self.step(&progress.order[b * size..end], b + 1, batches);
+            progress.batches_done += 1;
+            progress.loss_sum += f64::from(report.loss);
+            progress.acc_sum += f64::from(report.batch_acc);
+            progress.norm_sum += f64::from(report.grad_norm);
+            if report.is_diverged() {
+                progress.diverged_at = Some(b + 1);
                 self.diverged = true;
             }
-            if on_step(&report).is_break() {
+            if on_step(&report).is_break() && progress.batches_done < batches && !self.diverged {
+                self.in_progress = Some(progress);
                 return None;
             }
-            if self.diverged {
-                break;
-            }
         }
+        Some(self.finish_epoch(progress))
+    }
+
+    /// Turns an epoch's sums into its metrics, validating on the test set.
+    fn finish_epoch(&mut self, progress: EpochProgress) -> EpochMetrics {
         self.epochs_done += 1;
-        let mean = |sum: f64| (sum / batches as f64) as f32;
+        let mean = |sum: f64| (sum / progress.batches_done as f64) as f32;
         let val = if self.diverged {
             Evaluation {
                 loss: f32::NAN,
@@ -248,16 +285,16 @@ impl Trainer {
         } else {
             self.evaluate_test()
         };
-        Some(EpochMetrics {
-            epoch: epoch + 1,
-            loss: mean(loss_sum),
-            accuracy: mean(acc_sum),
+        EpochMetrics {
+            epoch: self.epochs_done,
+            loss: mean(progress.loss_sum),
+            accuracy: mean(progress.acc_sum),
             val_loss: val.loss,
             val_accuracy: val.accuracy,
-            grad_norm: mean(norm_sum),
-            seconds: (self.clock)() - started,
-            diverged_at,
-        })
+            grad_norm: mean(progress.norm_sum),
+            seconds: (self.clock)() - progress.started,
+            diverged_at: progress.diverged_at,
+        }
     }
 
     /// One SGD step on the given training images.
@@ -296,7 +333,9 @@ impl Trainer {
                 report.branch = Some(powered.branch);
             }
         }
-        self.model.sgd_step(&self.grads, self.config.learning_rate);
+        if !report.is_diverged() {
+            self.model.sgd_step(&self.grads, self.config.learning_rate);
+        }
         report
     }
 

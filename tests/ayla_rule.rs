@@ -57,14 +57,25 @@ fn gradient_power_keeps_the_sign() {
     let g = -0.04f32;
     let n = 0.95f32;
     let expected = -(0.95 * 0.04f64 * (0.04f64 + 1e-7).powf(-0.05));
-    assert!(close(power_gradient(g, n), expected), "{}", power_gradient(g, n));
+    assert!(
+        close(power_gradient(g, n), expected),
+        "{}",
+        power_gradient(g, n)
+    );
     assert!(power_gradient(0.04, n) > 0.0);
     assert_eq!(power_gradient(0.0, n), 0.0);
 }
 
 #[test]
 fn gradient_power_of_one_is_the_identity_bit_for_bit() {
-    for g in [1e-30f32, -3.5e-8, 0.123_456_79, -7.0, f32::MIN_POSITIVE, 1e30] {
+    for g in [
+        1e-30f32,
+        -3.5e-8,
+        0.123_456_79,
+        -7.0,
+        f32::MIN_POSITIVE,
+        1e30,
+    ] {
         assert_eq!(power_gradient(g, 1.0).to_bits(), g.to_bits(), "{g}");
     }
 }

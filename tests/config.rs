@@ -23,7 +23,13 @@ fn defaults_are_the_originals() {
 fn inputs_round_trip_through_pairs() {
     let c = parse_one("n1", " 0.8 ").unwrap();
     let pairs = c.to_pairs();
-    let back = Config::parse(|k| pairs.iter().find(|(key, _)| *key == k).map(|(_, v)| v.as_str())).unwrap();
+    let back = Config::parse(|k| {
+        pairs
+            .iter()
+            .find(|(key, _)| *key == k)
+            .map(|(_, v)| v.as_str())
+    })
+    .unwrap();
     assert_eq!(back, c);
     assert_eq!(back.n1, 0.8);
 }
@@ -35,12 +41,20 @@ fn what_users_type_is_checked() {
         ("epochs", "five", "“five” is not a number."),
         ("epochs", "2.5", "Epochs must be a whole number."),
         ("epochs", "0", "Epochs must be at least 1 and at most 1000."),
-        ("epochs", "-3", "Epochs must be at least 1 and at most 1000."),
+        (
+            "epochs",
+            "-3",
+            "Epochs must be at least 1 and at most 1000.",
+        ),
         ("n1", "NaN", "N1 must be a finite number."),
         ("n2", "Infinity", "N2 must be a finite number."),
         ("n1", "0", "N1 must be above 0 and at most 10."),
         ("lr", "1e400", "Learning rate must be a finite number."),
-        ("seed", "99999999999", "Seed must be at least 0 and at most 4294967295."),
+        (
+            "seed",
+            "99999999999",
+            "Seed must be at least 0 and at most 4294967295.",
+        ),
     ];
     for (key, text, message) in cases {
         assert_eq!(parse_one(key, text).unwrap_err(), message, "{key}={text:?}");
@@ -68,6 +82,10 @@ fn every_bad_field_is_reported_at_once() {
 #[test]
 fn every_default_lies_within_its_limits() {
     for f in FIELDS {
-        assert!(f.default <= f.max && (f.default > f.min || !f.min_exclusive && f.default == f.min), "{}", f.key);
+        assert!(
+            f.default <= f.max && (f.default > f.min || !f.min_exclusive && f.default == f.min),
+            "{}",
+            f.key
+        );
     }
 }

@@ -11,7 +11,9 @@ const BATCH: usize = 7;
 
 fn batch() -> Dataset {
     let mut rng = ChaCha8Rng::seed_from_u64(7);
-    let pixels = (0..BATCH * PIXELS).map(|_| rng.random_range(0..=255u8)).collect();
+    let pixels = (0..BATCH * PIXELS)
+        .map(|_| rng.random_range(0..=255u8))
+        .collect();
     let labels = (0..BATCH).map(|i| (i * 3 % 10) as u8).collect();
     Dataset::new(pixels, labels).unwrap()
 }
@@ -21,7 +23,11 @@ fn reference_loss(params: &[Vec<f64>; 4], data: &Dataset) -> f64 {
     let [w1, b1, w2, b2] = params;
     let mut total = 0.0;
     for i in 0..data.len() {
-        let x: Vec<f64> = data.image(i).iter().map(|&p| f64::from(p) / 255.0).collect();
+        let x: Vec<f64> = data
+            .image(i)
+            .iter()
+            .map(|&p| f64::from(p) / 255.0)
+            .collect();
         let h: Vec<f64> = (0..HIDDEN)
             .map(|j| (b1[j] + (0..PIXELS).map(|k| x[k] * w1[k * HIDDEN + j]).sum::<f64>()).max(0.0))
             .collect();
@@ -41,7 +47,11 @@ fn backward_matches_finite_differences_for_every_parameter_tensor() {
     // Scaled-up init so every hidden unit is active for some images and gradients are large.
     let mut model = Mlp::glorot(HIDDEN, 3);
     model.b1.fill(0.05);
-    model.b2.iter_mut().enumerate().for_each(|(i, b)| *b = 0.01 * i as f32);
+    model
+        .b2
+        .iter_mut()
+        .enumerate()
+        .for_each(|(i, b)| *b = 0.01 * i as f32);
     let mut ws = Workspace::new(BATCH, HIDDEN);
     ws.load(&data, 0..BATCH);
     ws.forward(&model);
@@ -49,9 +59,15 @@ fn backward_matches_finite_differences_for_every_parameter_tensor() {
     let mut grads = Mlp::zeros(HIDDEN);
     ws.backward(&model, &mut grads);
 
-    let params: [Vec<f64>; 4] = model.slices().map(|s| s.iter().map(|&v| f64::from(v)).collect());
+    let params: [Vec<f64>; 4] = model
+        .slices()
+        .map(|s| s.iter().map(|&v| f64::from(v)).collect());
     let loss = reference_loss(&params, &data);
-    assert!((f64::from(stats.loss) - loss).abs() < 1e-5, "forward: {} vs {loss}", stats.loss);
+    assert!(
+        (f64::from(stats.loss) - loss).abs() < 1e-5,
+        "forward: {} vs {loss}",
+        stats.loss
+    );
 
     let h = 1e-6;
     for (t, grad) in grads.slices().iter().enumerate() {
@@ -63,7 +79,8 @@ fn backward_matches_finite_differences_for_every_parameter_tensor() {
             plus[t][i] += h;
             let mut minus = params.clone();
             minus[t][i] -= h;
-            let numeric = (reference_loss(&plus, &data) - reference_loss(&minus, &data)) / (2.0 * h);
+            let numeric =
+                (reference_loss(&plus, &data) - reference_loss(&minus, &data)) / (2.0 * h);
             let analytic = f64::from(grad[i]);
             assert!(
                 (analytic - numeric).abs() <= 1e-4 * numeric.abs().max(1e-2),
@@ -71,6 +88,9 @@ fn backward_matches_finite_differences_for_every_parameter_tensor() {
             );
             checked += usize::from(numeric.abs() > 1e-4);
         }
-        assert!(checked > 0, "tensor {t}: no non-trivial gradient was checked");
+        assert!(
+            checked > 0,
+            "tensor {t}: no non-trivial gradient was checked"
+        );
     }
 }

@@ -34,8 +34,18 @@ fn real_mnist_has_the_canonical_counts() {
 
 #[test]
 fn empty_input_is_reported() {
-    assert_eq!(parse_images(&[]), Err(IdxError::Empty { kind: FileKind::Images }));
-    assert_eq!(parse_labels(&[]), Err(IdxError::Empty { kind: FileKind::Labels }));
+    assert_eq!(
+        parse_images(&[]),
+        Err(IdxError::Empty {
+            kind: FileKind::Images
+        })
+    );
+    assert_eq!(
+        parse_labels(&[]),
+        Err(IdxError::Empty {
+            kind: FileKind::Labels
+        })
+    );
 }
 
 #[test]
@@ -43,11 +53,19 @@ fn truncated_header_is_reported() {
     let (images, labels) = tiny(1);
     assert_eq!(
         parse_images(&images[..10]),
-        Err(IdxError::TruncatedHeader { kind: FileKind::Images, needed: 16, found: 10 })
+        Err(IdxError::TruncatedHeader {
+            kind: FileKind::Images,
+            needed: 16,
+            found: 10
+        })
     );
     assert_eq!(
         parse_labels(&labels[..7]),
-        Err(IdxError::TruncatedHeader { kind: FileKind::Labels, needed: 8, found: 7 })
+        Err(IdxError::TruncatedHeader {
+            kind: FileKind::Labels,
+            needed: 8,
+            found: 7
+        })
     );
 }
 
@@ -57,16 +75,31 @@ fn bad_magic_is_reported() {
     // A label file offered as images, and the other way round.
     assert_eq!(
         parse_images(&labels),
-        Err(IdxError::TruncatedHeader { kind: FileKind::Images, needed: 16, found: 9 })
+        Err(IdxError::TruncatedHeader {
+            kind: FileKind::Images,
+            needed: 16,
+            found: 9
+        })
     );
     assert_eq!(
         parse_labels(&images),
-        Err(IdxError::BadMagic { kind: FileKind::Labels, expected: 0x801, found: 0x803 })
+        Err(IdxError::BadMagic {
+            kind: FileKind::Labels,
+            expected: 0x801,
+            found: 0x803
+        })
     );
     let mut gz = images.clone();
     gz[..4].copy_from_slice(&[0x1f, 0x8b, 0x08, 0x00]);
     let err = parse_images(&gz).unwrap_err();
-    assert_eq!(err, IdxError::BadMagic { kind: FileKind::Images, expected: 0x803, found: 0x1f8b_0800 });
+    assert_eq!(
+        err,
+        IdxError::BadMagic {
+            kind: FileKind::Images,
+            expected: 0x803,
+            found: 0x1f8b_0800
+        }
+    );
     assert!(err.to_string().contains("0x1F8B0800"), "{err}");
 }
 
@@ -74,7 +107,10 @@ fn bad_magic_is_reported() {
 fn wrong_image_shape_is_reported() {
     let (mut images, _) = tiny(1);
     images[8..12].copy_from_slice(&32u32.to_be_bytes());
-    assert_eq!(parse_images(&images), Err(IdxError::BadShape { rows: 32, cols: 28 }));
+    assert_eq!(
+        parse_images(&images),
+        Err(IdxError::BadShape { rows: 32, cols: 28 })
+    );
 }
 
 #[test]
@@ -83,11 +119,19 @@ fn truncated_body_is_reported() {
     let cut = images.len() - 1;
     assert_eq!(
         parse_images(&images[..cut]),
-        Err(IdxError::TruncatedBody { kind: FileKind::Images, expected: images.len() as u64, found: cut })
+        Err(IdxError::TruncatedBody {
+            kind: FileKind::Images,
+            expected: images.len() as u64,
+            found: cut
+        })
     );
     assert_eq!(
         parse_labels(&labels[..9]),
-        Err(IdxError::TruncatedBody { kind: FileKind::Labels, expected: 10, found: 9 })
+        Err(IdxError::TruncatedBody {
+            kind: FileKind::Labels,
+            expected: 10,
+            found: 9
+        })
     );
 }
 
@@ -112,7 +156,11 @@ fn trailing_bytes_are_reported() {
     labels.push(3);
     assert_eq!(
         parse_labels(&labels),
-        Err(IdxError::TrailingBytes { kind: FileKind::Labels, expected: 10, found: 11 })
+        Err(IdxError::TrailingBytes {
+            kind: FileKind::Labels,
+            expected: 10,
+            found: 11
+        })
     );
 }
 
@@ -121,8 +169,17 @@ fn count_mismatch_is_reported() {
     let (images, _) = tiny(3);
     let (_, labels) = tiny(2);
     let err = Dataset::from_idx(&images, &labels).unwrap_err();
-    assert_eq!(err, IdxError::CountMismatch { images: 3, labels: 2 });
-    assert_eq!(err.to_string(), "The files do not belong together: 3 images but 2 labels.");
+    assert_eq!(
+        err,
+        IdxError::CountMismatch {
+            images: 3,
+            labels: 2
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "The files do not belong together: 3 images but 2 labels."
+    );
 }
 
 #[test]
@@ -130,25 +187,58 @@ fn label_above_nine_is_reported() {
     let (images, mut labels) = tiny(3);
     labels[8 + 2] = 10;
     let err = Dataset::from_idx(&images, &labels).unwrap_err();
-    assert_eq!(err, IdxError::BadLabel { index: 2, label: 10 });
+    assert_eq!(
+        err,
+        IdxError::BadLabel {
+            index: 2,
+            label: 10
+        }
+    );
     assert_eq!(err.to_string(), "Label 2 is 10; labels must be 0 to 9.");
 }
 
 #[test]
 fn every_error_reads_as_a_sentence() {
     let errors = [
-        IdxError::Empty { kind: FileKind::Labels },
-        IdxError::TruncatedHeader { kind: FileKind::Images, needed: 16, found: 3 },
-        IdxError::BadMagic { kind: FileKind::Images, expected: 0x803, found: 0 },
+        IdxError::Empty {
+            kind: FileKind::Labels,
+        },
+        IdxError::TruncatedHeader {
+            kind: FileKind::Images,
+            needed: 16,
+            found: 3,
+        },
+        IdxError::BadMagic {
+            kind: FileKind::Images,
+            expected: 0x803,
+            found: 0,
+        },
         IdxError::BadShape { rows: 1, cols: 1 },
-        IdxError::TruncatedBody { kind: FileKind::Images, expected: 100, found: 50 },
-        IdxError::TrailingBytes { kind: FileKind::Labels, expected: 10, found: 12 },
-        IdxError::CountMismatch { images: 1, labels: 2 },
-        IdxError::BadLabel { index: 0, label: 200 },
+        IdxError::TruncatedBody {
+            kind: FileKind::Images,
+            expected: 100,
+            found: 50,
+        },
+        IdxError::TrailingBytes {
+            kind: FileKind::Labels,
+            expected: 10,
+            found: 12,
+        },
+        IdxError::CountMismatch {
+            images: 1,
+            labels: 2,
+        },
+        IdxError::BadLabel {
+            index: 0,
+            label: 200,
+        },
     ];
     for e in errors {
         let text = e.to_string();
-        assert!(text.starts_with(char::is_uppercase) && text.ends_with('.'), "{text}");
+        assert!(
+            text.starts_with(char::is_uppercase) && text.ends_with('.'),
+            "{text}"
+        );
     }
 }
 
@@ -158,5 +248,8 @@ fn take_keeps_the_first_images() {
     let data = Dataset::from_idx(&images, &labels).unwrap().take(2);
     assert_eq!(data.len(), 2);
     assert_eq!(data.labels(), &[0, 1]);
-    assert_eq!(Dataset::from_idx(&images, &labels).unwrap().take(99).len(), 5);
+    assert_eq!(
+        Dataset::from_idx(&images, &labels).unwrap().take(99).len(),
+        5
+    );
 }

@@ -41,13 +41,21 @@ fn run_steps(t: &mut Trainer, steps: usize) -> Vec<StepReport> {
 }
 
 fn bits(model: &Mlp) -> Vec<u32> {
-    model.slices().iter().flat_map(|s| s.iter().map(|v| v.to_bits())).collect()
+    model
+        .slices()
+        .iter()
+        .flat_map(|s| s.iter().map(|v| v.to_bits()))
+        .collect()
 }
 
 #[test]
 fn ayla_with_unit_exponents_equals_normal_bit_for_bit() {
     let (train, test) = (common::mnist_train(), common::mnist_test());
-    let config = Config { n1: 1.0, n2: 1.0, ..small_config(42) };
+    let config = Config {
+        n1: 1.0,
+        n2: 1.0,
+        ..small_config(42)
+    };
     let mut normal = trainer(config, Method::Normal, &train, &test);
     let mut ayla = trainer(config, Method::ayla(&config), &train, &test);
     // 300 steps of 128 over 6,000 images: six epochs, and the loss crosses below 1.
@@ -56,15 +64,52 @@ fn ayla_with_unit_exponents_equals_normal_bit_for_bit() {
     assert!(a.iter().any(|r| r.loss > 1.0) && a.iter().any(|r| r.loss < 1.0));
     for (a, n) in a.iter().zip(&n) {
         assert_eq!(a.loss.to_bits(), n.loss.to_bits(), "step {}", a.step);
-        assert_eq!(a.grad_norm.to_bits(), n.grad_norm.to_bits(), "step {}", a.step);
+        assert_eq!(
+            a.grad_norm.to_bits(),
+            n.grad_norm.to_bits(),
+            "step {}",
+            a.step
+        );
     }
     assert_eq!(bits(ayla.model()), bits(normal.model()));
 }
 
 #[test]
+fn a_paused_epoch_resumes_where_it_stopped() {
+    let (train, test) = (common::mnist_train(), common::mnist_test());
+    let config = Config {
+        epochs: 1,
+        ..small_config(3)
+    };
+    let mut straight = trainer(config, Method::ayla(&config), &train, &test);
+    let whole = straight.run_epoch(|_| ControlFlow::Continue(())).unwrap();
+    let mut paused = trainer(config, Method::ayla(&config), &train, &test);
+    let mut calls = 0;
+    let resumed = loop {
+        calls += 1;
+        // Stop after every fifth batch, as a caller showing progress might.
+        if let Some(m) = paused.run_epoch(|r| {
+            if r.batch % 5 == 0 {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        }) {
+            break m;
+        }
+    };
+    assert_eq!(calls, 10, "47 batches in pauses of 5");
+    assert_eq!(resumed, whole);
+    assert_eq!(bits(paused.model()), bits(straight.model()));
+}
+
+#[test]
 fn same_seed_gives_identical_runs() {
     let (train, test) = (common::mnist_train(), common::mnist_test());
-    let config = Config { epochs: 1, ..small_config(7) };
+    let config = Config {
+        epochs: 1,
+        ..small_config(7)
+    };
     let run = || {
         let mut t = trainer(config, Method::ayla(&config), &train, &test);
         let metrics = t.run_epoch(|_| ControlFlow::Continue(())).unwrap();
@@ -100,7 +145,11 @@ fn both_methods_start_from_the_same_parameters_and_see_the_same_order() {
     assert_eq!(bits(normal.model()), bits(ayla.model()));
     let first = epoch_order(5, 0, 6_000, true);
     assert_eq!(first, epoch_order(5, 0, 6_000, true));
-    assert_ne!(first, epoch_order(5, 1, 6_000, true), "each epoch reshuffles");
+    assert_ne!(
+        first,
+        epoch_order(5, 1, 6_000, true),
+        "each epoch reshuffles"
+    );
     let mut sorted = first.clone();
     sorted.sort_unstable();
     assert_eq!(sorted, (0..6_000).collect::<Vec<u32>>(), "a permutation");
@@ -110,7 +159,10 @@ fn both_methods_start_from_the_same_parameters_and_see_the_same_order() {
 #[test]
 fn epoch_metrics_follow_the_originals_definitions() {
     let (train, test) = (common::mnist_train(), common::mnist_test());
-    let config = Config { epochs: 1, ..small_config(42) };
+    let config = Config {
+        epochs: 1,
+        ..small_config(42)
+    };
     let mut t = trainer(config, Method::ayla(&config), &train, &test);
     let mut reports = Vec::new();
     let m = t
@@ -122,7 +174,8 @@ fn epoch_metrics_follow_the_originals_definitions() {
     // 6,000 = 46 × 128 + 112: the last batch is the remainder.
     assert_eq!(reports.len(), 47);
     assert_eq!(reports.last().map(|r| (r.batch, r.batches)), Some((47, 47)));
-    let mean = |f: fn(&StepReport) -> f32| reports.iter().map(|r| f64::from(f(r))).sum::<f64>() / 47.0;
+    let mean =
+        |f: fn(&StepReport) -> f32| reports.iter().map(|r| f64::from(f(r))).sum::<f64>() / 47.0;
     assert!((f64::from(m.loss) - mean(|r| r.loss)).abs() < 1e-6);
     assert!((f64::from(m.accuracy) - mean(|r| r.batch_acc)).abs() < 1e-6);
     assert!((f64::from(m.grad_norm) - mean(|r| r.grad_norm)).abs() < 1e-6);
@@ -138,7 +191,11 @@ fn epoch_metrics_follow_the_originals_definitions() {
 #[test]
 fn log_line_matches_the_original_format() {
     let (train, test) = (common::mnist_train(), common::mnist_test());
-    let config = Config { epochs: 1, train_size: 1_000, ..small_config(42) };
+    let config = Config {
+        epochs: 1,
+        train_size: 1_000,
+        ..small_config(42)
+    };
     let mut t = trainer(config, Method::Normal, &train, &test);
     let m = t.run_epoch(|_| ControlFlow::Continue(())).unwrap();
     let line = m.log_line("Normal");
@@ -153,10 +210,16 @@ fn log_line_matches_the_original_format() {
 #[test]
 fn a_diverging_run_is_reported_and_stops() {
     let (train, test) = (common::mnist_train(), common::mnist_test());
-    let config = Config { n1: 4.0, n2: 4.0, ..small_config(42) };
+    let config = Config {
+        n1: 4.0,
+        n2: 4.0,
+        ..small_config(42)
+    };
     let mut t = trainer(config, Method::ayla(&config), &train, &test);
     let m = t.run_epoch(|_| ControlFlow::Continue(())).unwrap();
-    let at = m.diverged_at.expect("N1 = N2 = 4 diverges in the first epoch");
+    let at = m
+        .diverged_at
+        .expect("N1 = N2 = 4 diverges in the first epoch");
     // An independent Keras run turns non-finite at step 3.
     assert!(at <= 5, "diverged at batch {at}");
     assert!(t.is_diverged() && t.is_finished());

@@ -28,16 +28,24 @@ fn read(name: &str) -> Vec<u8> {
 
 /// The 60,000 training images of real MNIST.
 pub fn mnist_train() -> Arc<Dataset> {
-    Arc::new(Dataset::from_idx(&read(mnist::TRAIN_IMAGES), &read(mnist::TRAIN_LABELS)).expect("valid MNIST"))
+    Arc::new(
+        Dataset::from_idx(&read(mnist::TRAIN_IMAGES), &read(mnist::TRAIN_LABELS))
+            .expect("valid MNIST"),
+    )
 }
 
 /// The 10,000 test images of real MNIST.
 pub fn mnist_test() -> Arc<Dataset> {
-    Arc::new(Dataset::from_idx(&read(mnist::TEST_IMAGES), &read(mnist::TEST_LABELS)).expect("valid MNIST"))
+    Arc::new(
+        Dataset::from_idx(&read(mnist::TEST_IMAGES), &read(mnist::TEST_LABELS))
+            .expect("valid MNIST"),
+    )
 }
 
 pub fn golden_path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name)
 }
 
 fn read_f32(name: &str) -> Vec<f32> {
@@ -50,12 +58,19 @@ fn read_f32(name: &str) -> Vec<f32> {
 
 /// The reference start: the golden `{w1,b1,w2,b2}.f32` files.
 pub fn golden_model() -> Mlp {
-    Mlp::from_parts(128, read_f32("w1.f32"), read_f32("b1.f32"), read_f32("w2.f32"), read_f32("b2.f32"))
-        .expect("golden weights have the 784-128-10 shapes")
+    Mlp::from_parts(
+        128,
+        read_f32("w1.f32"),
+        read_f32("b1.f32"),
+        read_f32("w2.f32"),
+        read_f32("b2.f32"),
+    )
+    .expect("golden weights have the 784-128-10 shapes")
 }
 
 pub fn golden_json(name: &str) -> serde_json::Value {
-    serde_json::from_slice(&std::fs::read(golden_path(name)).expect("golden file")).expect("golden JSON")
+    serde_json::from_slice(&std::fs::read(golden_path(name)).expect("golden file"))
+        .expect("golden JSON")
 }
 
 /// A clock for tests that do not look at seconds.
