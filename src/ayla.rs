@@ -3,6 +3,8 @@
 
 use serde::Serialize;
 
+use crate::fastmath;
+
 /// Added to |L| and |g| before raising them to a power, as in the original.
 pub const EPSILON: f32 = 1e-7;
 
@@ -64,7 +66,7 @@ pub fn power_loss(loss: f32, n1: f32, n2: f32) -> PoweredLoss {
 #[inline]
 pub fn power_gradient(g: f32, exponent: f32) -> f32 {
     let magnitude = g.abs();
-    let out = exponent * sign(g) * magnitude * (magnitude + EPSILON).powf(exponent - 1.0);
+    let out = exponent * sign(g) * magnitude * fastmath::pow(magnitude + EPSILON, exponent - 1.0);
     if out.is_finite() {
         out
     } else {
@@ -74,6 +76,11 @@ pub fn power_gradient(g: f32, exponent: f32) -> f32 {
 
 /// Applies [`power_gradient`] to every element of a slice.
 pub fn power_gradients(grads: &mut [f32], exponent: f32) {
+    if exponent == 1.0 {
+        // The identity (see power_gradient). A non-finite element would also make the
+        // gradient norm non-finite, which ends the run before any update.
+        return;
+    }
     for g in grads {
         *g = power_gradient(*g, exponent);
     }

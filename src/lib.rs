@@ -5,7 +5,9 @@
 //! builds and is tested natively; `web` is the thin wasm-bindgen layer on top.
 
 pub mod ayla;
+pub mod bench;
 pub mod config;
+pub mod fastmath;
 pub mod kernels;
 pub mod mnist;
 pub mod model;

@@ -5,6 +5,8 @@
 
 use std::fmt;
 
+use crate::kernels::NonzeroPixels;
+
 /// Magic number of an IDX file of unsigned bytes with 3 dimensions (images).
 pub const IMAGES_MAGIC: u32 = 0x0000_0803;
 /// Magic number of an IDX file of unsigned bytes with 1 dimension (labels).
@@ -145,11 +147,13 @@ impl fmt::Display for IdxError {
 
 impl std::error::Error for IdxError {}
 
-/// A labelled set of 28×28 images, pixels kept as bytes (scaled to `x / 255` per batch).
+/// A labelled set of 28×28 images, pixels kept as bytes (scaled to `x / 255` per batch),
+/// with an index of each image's nonzero pixels for the first layer's sparse products.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Dataset {
     images: Vec<u8>,
     labels: Vec<u8>,
+    nonzero: NonzeroPixels,
 }
 
 impl Dataset {
@@ -176,7 +180,12 @@ impl Dataset {
         {
             return Err(IdxError::BadLabel { index, label });
         }
-        Ok(Dataset { images, labels })
+        let nonzero = NonzeroPixels::new(&images);
+        Ok(Dataset {
+            images,
+            labels,
+            nonzero,
+        })
     }
 
     /// Number of images.
@@ -201,11 +210,17 @@ impl Dataset {
         &self.labels
     }
 
+    /// Image `i`'s nonzero pixels: their positions and their byte values.
+    pub fn nonzero(&self, i: usize) -> (&[u16], &[u8]) {
+        self.nonzero.image(i)
+    }
+
     /// The first `n` images (all of them if there are fewer).
     pub fn take(mut self, n: usize) -> Dataset {
         let n = n.min(self.len());
         self.images.truncate(n * PIXELS);
         self.labels.truncate(n);
+        self.nonzero.truncate(n);
         self
     }
 }

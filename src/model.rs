@@ -7,7 +7,7 @@ use ndarray::{s, Array1, Array2, ArrayView2, Axis, Zip};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::kernels;
+use crate::kernels::{self, PixelColumns};
 use crate::mnist::{Dataset, CLASSES, PIXELS};
 
 /// The trainable parameters.
@@ -121,8 +121,11 @@ impl Mlp {
 /// Buffers for one batch, allocated once per run and reused (wasm memory never shrinks).
 #[derive(Debug, Clone)]
 pub struct Workspace {
-    /// Inputs, `x / 255`.
-    x: Array2<f32>,
+    /// The batch: which images of the dataset, and their nonzero pixels by pixel.
+    images: Vec<u32>,
+    columns: PixelColumns,
+    /// Largest batch the buffers hold.
+    capacity: usize,
     /// Hidden activations after ReLU (h > 0 exactly where the pre-activation was > 0).
     h: Array2<f32>,
     /// Logits, then overwritten by dL/dlogits in [`Workspace::loss_and_gradient`].
@@ -138,7 +141,9 @@ pub struct Workspace {
 impl Workspace {
     pub fn new(batch_size: usize, hidden: usize) -> Workspace {
         Workspace {
-            x: Array2::zeros((batch_size, PIXELS)),
+            images: Vec::with_capacity(batch_size),
+            columns: PixelColumns::default(),
+            capacity: batch_size,
             h: Array2::zeros((batch_size, hidden)),
             z: Array2::zeros((batch_size, CLASSES)),
             dh: Array2::zeros((batch_size, hidden)),
@@ -149,32 +154,31 @@ impl Workspace {
 
     /// The largest batch these buffers hold.
     pub fn capacity(&self) -> usize {
-        self.x.nrows()
+        self.capacity
     }
 
-    /// Copies the given images of `data` and their labels into the buffers, pixels
-    /// scaled to `x / 255`.
-    pub fn load(&mut self, data: &Dataset, indices: impl ExactSizeIterator<Item = usize>) {
-        self.rows = indices.len();
+    /// Forward pass over the given images of `data`: fills the hidden activations and the
+    /// logits, and keeps the labels for [`Workspace::loss_and_gradient`].
+    pub fn forward(
+        &mut self,
+        model: &Mlp,
+        data: &Dataset,
+        images: impl ExactSizeIterator<Item = usize>,
+    ) {
+        self.rows = images.len();
         assert!(
-            self.rows <= self.capacity(),
+            self.rows <= self.capacity,
             "batch larger than the workspace"
         );
+        self.images.clear();
         self.labels.clear();
-        for (row, i) in self.x.rows_mut().into_iter().zip(indices) {
-            for (x, &p) in row.into_iter().zip(data.image(i)) {
-                *x = f32::from(p) / 255.0;
-            }
+        for i in images {
+            self.images.push(i as u32);
             self.labels.push(data.label(i));
         }
-    }
-
-    /// Forward pass over the loaded rows: fills the hidden activations and the logits.
-    pub fn forward(&mut self, model: &Mlp) {
         let n = self.rows;
-        let x = self.x.slice(s![..n, ..]);
         let mut h = self.h.slice_mut(s![..n, ..]);
-        kernels::dense(&x, &model.w1, &model.b1, &mut h);
+        kernels::sparse_times(data, &self.images, &model.w1, &model.b1, &mut h);
         h.mapv_inplace(|v| v.max(0.0));
         let mut z = self.z.slice_mut(s![..n, ..]);
         kernels::dense(&h.view(), &model.w2, &model.b2, &mut z);
@@ -224,8 +228,8 @@ impl Workspace {
     }
 
     /// Backward pass from dL/dlogits (left in place by [`Workspace::loss_and_gradient`])
-    /// to the gradients of every parameter.
-    pub fn backward(&mut self, model: &Mlp, grads: &mut Grads) {
+    /// to the gradients of every parameter; `data` is the one given to the forward pass.
+    pub fn backward(&mut self, model: &Mlp, data: &Dataset, grads: &mut Grads) {
         let n = self.rows;
         let dz = self.z.slice(s![..n, ..]);
         let h = self.h.slice(s![..n, ..]);
@@ -238,8 +242,8 @@ impl Workspace {
                 *d = 0.0;
             }
         });
-        let x = self.x.slice(s![..n, ..]);
-        kernels::at_b(&x, &dh.view(), &mut grads.w1.view_mut());
+        self.columns.index(data, &self.images);
+        self.columns.transposed_times(&dh.view(), &mut grads.w1);
         column_sums(&dh.view(), &mut grads.b1);
     }
 }

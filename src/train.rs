@@ -300,8 +300,11 @@ impl Trainer {
     /// One SGD step on the given training images.
     fn step(&mut self, indices: &[u32], batch: usize, batches: usize) -> StepReport {
         let ws = &mut self.workspace;
-        ws.load(&self.train, indices.iter().map(|&i| i as usize));
-        ws.forward(&self.model);
+        ws.forward(
+            &self.model,
+            &self.train,
+            indices.iter().map(|&i| i as usize),
+        );
         let stats = ws.loss_and_gradient(true);
         self.steps_done += 1;
         let mut report = StepReport {
@@ -317,7 +320,7 @@ impl Trainer {
         if !stats.loss.is_finite() {
             return report;
         }
-        ws.backward(&self.model, &mut self.grads);
+        ws.backward(&self.model, &self.train, &mut self.grads);
         match self.method {
             Method::Normal => report.grad_norm = self.grads.l2_norm(),
             Method::Ayla { n1, n2 } => {
@@ -351,8 +354,7 @@ pub fn evaluate(model: &Mlp, data: &Dataset, workspace: &mut Workspace) -> Evalu
     for start in (0..data.len()).step_by(workspace.capacity()) {
         let rows = start..(start + workspace.capacity()).min(data.len());
         let count = rows.len();
-        workspace.load(data, rows);
-        workspace.forward(model);
+        workspace.forward(model, data, rows);
         let stats = workspace.loss_and_gradient(false);
         loss_sum += f64::from(stats.loss) * count as f64;
         correct += stats.correct;

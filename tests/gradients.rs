@@ -53,11 +53,10 @@ fn backward_matches_finite_differences_for_every_parameter_tensor() {
         .enumerate()
         .for_each(|(i, b)| *b = 0.01 * i as f32);
     let mut ws = Workspace::new(BATCH, HIDDEN);
-    ws.load(&data, 0..BATCH);
-    ws.forward(&model);
+    ws.forward(&model, &data, 0..BATCH);
     let stats = ws.loss_and_gradient(true);
     let mut grads = Mlp::zeros(HIDDEN);
-    ws.backward(&model, &mut grads);
+    ws.backward(&model, &data, &mut grads);
 
     let params: [Vec<f64>; 4] = model
         .slices()
