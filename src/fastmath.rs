@@ -38,7 +38,7 @@ pub fn ln(x: f32) -> f32 {
         * m
         - 2.499_999_4e-1)
         * m
-        + 3.333_333_1e-1;
+        + 0.333_333_3;
     let y = p * m * z + LN2_LO * e - 0.5 * z;
     m + y + LN2_HI * e
 }
@@ -56,7 +56,7 @@ pub fn exp(x: f32) -> f32 {
     let p = ((((1.987_569_1e-4 * r + 1.398_199_9e-3) * r + 8.333_452e-3) * r + 4.166_579_6e-2) * r
         + 1.666_666_5e-1)
         * r
-        + 5.000_000_1e-1;
+        + 0.5;
     let y = p * z + r + 1.0;
     // Scale by 2^n in two halves so results below f32's normal range stay exact.
     let half = n / 2;
