@@ -99,23 +99,53 @@ impl Mlp {
 
     /// Global L2 norm over all four arrays, accumulated in f64.
     pub fn l2_norm(&self) -> f32 {
-        let sum: f64 = self
-            .slices()
+        self.slices()
             .iter()
-            .flat_map(|s| s.iter())
-            .map(|&g| f64::from(g) * f64::from(g))
-            .sum();
-        sum.sqrt() as f32
+            .map(|s| sum_of_squares(s))
+            .sum::<f64>()
+            .sqrt() as f32
+    }
+
+    /// Multiplies every element by `factor`.
+    pub fn scale(&mut self, factor: f32) {
+        for s in self.slices_mut() {
+            s.iter_mut().for_each(|g| *g *= factor);
+        }
     }
 
     /// Plain SGD: θ ← θ − lr · g.
     pub fn sgd_step(&mut self, grads: &Grads, learning_rate: f32) {
+        self.sgd_step_mapped(grads, learning_rate, |g| g);
+    }
+
+    /// SGD on transformed gradients, θ ← θ − lr · f(g), in one pass over the arrays.
+    #[inline]
+    pub fn sgd_step_mapped(&mut self, grads: &Grads, learning_rate: f32, f: impl Fn(f32) -> f32) {
         for (param, grad) in self.slices_mut().into_iter().zip(grads.slices()) {
-            for (p, g) in param.iter_mut().zip(grad) {
-                *p -= learning_rate * g;
+            for (p, &g) in param.iter_mut().zip(grad) {
+                *p -= learning_rate * f(g);
             }
         }
     }
+}
+
+/// Σ x² in f64, over eight independent partial sums so the adds vectorise (a single
+/// running sum is one long dependency chain).
+fn sum_of_squares(values: &[f32]) -> f64 {
+    const LANES: usize = 8;
+    let mut partial = [0.0f64; LANES];
+    let chunks = values.chunks_exact(LANES);
+    let tail: f64 = chunks
+        .remainder()
+        .iter()
+        .map(|&v| f64::from(v) * f64::from(v))
+        .sum();
+    for chunk in chunks {
+        for (acc, &v) in partial.iter_mut().zip(chunk) {
+            *acc += f64::from(v) * f64::from(v);
+        }
+    }
+    partial.iter().sum::<f64>() + tail
 }
 
 /// Buffers for one batch, allocated once per run and reused (wasm memory never shrinks).

@@ -321,23 +321,30 @@ impl Trainer {
             return report;
         }
         ws.backward(&self.model, &self.train, &mut self.grads);
-        match self.method {
-            Method::Normal => report.grad_norm = self.grads.l2_norm(),
+        let exponent = match self.method {
+            Method::Normal => 1.0,
             Method::Ayla { n1, n2 } => {
+                // Gradients of L' = gradients of L times dL'/dL (the chain rule).
                 let powered = ayla::power_loss(stats.loss, n1, n2);
-                for g in self.grads.slices_mut() {
-                    g.iter_mut().for_each(|v| *v *= powered.dlmod_dl);
-                }
-                report.grad_norm = self.grads.l2_norm();
-                for g in self.grads.slices_mut() {
-                    ayla::power_gradients(g, powered.exponent);
+                if powered.dlmod_dl != 1.0 {
+                    self.grads.scale(powered.dlmod_dl);
                 }
                 report.lmod = powered.lmod;
                 report.branch = Some(powered.branch);
+                powered.exponent
             }
+        };
+        report.grad_norm = self.grads.l2_norm();
+        if report.is_diverged() {
+            return report;
         }
-        if !report.is_diverged() {
-            self.model.sgd_step(&self.grads, self.config.learning_rate);
+        let lr = self.config.learning_rate;
+        if exponent == 1.0 {
+            // The AYLA element-wise rule with N = 1 is the identity (see ayla::power_gradient).
+            self.model.sgd_step(&self.grads, lr);
+        } else {
+            self.model
+                .sgd_step_mapped(&self.grads, lr, |g| ayla::power_gradient(g, exponent));
         }
         report
     }
