@@ -7,10 +7,12 @@
 pub mod ayla;
 pub mod bench;
 pub mod config;
+pub mod export;
 pub mod fastmath;
 pub mod kernels;
 pub mod mnist;
 pub mod model;
+pub mod protocol;
 pub mod train;
 
 #[cfg(target_arch = "wasm32")]

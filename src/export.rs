@@ -1,0 +1,110 @@
+//! A finished (or stopped) run as files a researcher keeps: the per-epoch metrics of both
+//! methods together with the parameters that produced them, as JSON and as CSV.
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::Config;
+use crate::protocol::MethodKind;
+use crate::train::EpochMetrics;
+
+/// One method's epochs so far.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunRecord {
+    pub method: MethodKind,
+    pub diverged: bool,
+    pub metrics: Vec<EpochMetrics>,
+}
+
+/// The parameters of a run and what each method measured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    pub parameters: Config,
+    /// The page's URL query for these parameters: appended to the page's address, it
+    /// reproduces the run.
+    pub query: String,
+    pub runs: Vec<RunRecord>,
+}
+
+/// The CSV columns after the parameters' keys.
+const METRIC_COLUMNS: [&str; 9] = [
+    "method",
+    "epoch",
+    "loss",
+    "accuracy",
+    "val_loss",
+    "val_accuracy",
+    "grad_norm",
+    "seconds",
+    "diverged_at",
+];
+
+/// The page's URL query for a config, e.g. `epochs=5&n1=0.95&…` (the values are plain
+/// numbers, so nothing needs escaping).
+pub fn query(config: &Config) -> String {
+    config
+        .to_pairs()
+        .iter()
+        .map(|(key, value)| format!("{key}={value}"))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The shape of the chart's history that a record needs; its other fields are ignored.
+#[derive(Deserialize)]
+struct History {
+    runs: Vec<RunRecord>,
+}
+
+impl Record {
+    pub fn new(parameters: Config, runs: Vec<RunRecord>) -> Record {
+        Record {
+            query: query(&parameters),
+            parameters,
+            runs,
+        }
+    }
+
+    /// A record from the chart's history JSON (`{"runs":[{"method","diverged","metrics"}…]…}`).
+    pub fn from_history(parameters: Config, history_json: &str) -> Result<Record, String> {
+        let history: History = serde_json::from_str(history_json)
+            .map_err(|e| format!("The run's history is malformed: {e}."))?;
+        Ok(Record::new(parameters, history.runs))
+    }
+
+    /// Pretty JSON; values that are not finite (a diverged run) are `null`.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a record is plain data")
+    }
+
+    /// One row per epoch and method, each row carrying the parameters (so rows of several
+    /// runs can be concatenated); values that are not finite are `NaN`.
+    pub fn to_csv(&self) -> String {
+        let pairs = self.parameters.to_pairs();
+        let keys = pairs.iter().map(|(key, _)| *key);
+        let mut csv = keys.chain(METRIC_COLUMNS).collect::<Vec<_>>().join(",") + "\n";
+        let params: Vec<&str> = pairs.iter().map(|(_, value)| value.as_str()).collect();
+        for run in &self.runs {
+            for m in &run.metrics {
+                let metrics = [
+                    run.method.label().to_string(),
+                    m.epoch.to_string(),
+                    m.loss.to_string(),
+                    m.accuracy.to_string(),
+                    m.val_loss.to_string(),
+                    m.val_accuracy.to_string(),
+                    m.grad_norm.to_string(),
+                    m.seconds.to_string(),
+                    m.diverged_at.map_or(String::new(), |b| b.to_string()),
+                ];
+                let row: Vec<&str> = params
+                    .iter()
+                    .copied()
+                    .chain(metrics.iter().map(String::as_str))
+                    .collect();
+                csv += &row.join(",");
+                csv.push('\n');
+            }
+        }
+        csv
+    }
+}
