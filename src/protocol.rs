@@ -7,9 +7,9 @@
 //!
 //! page → worker ([`ToWorker`]):
 //! - `{"type":"Start","config":{…Config…},"method":"AYLA"}` — train this method with this
-//!   config. The four IDX files travel beside the text as transferable `ArrayBuffer`s, in
-//!   the order of [`DATA_FILES`]: they are far too big for JSON, and transferring them
-//!   moves them without a copy.
+//!   config. The four IDX files travel beside the text as transferable `ArrayBuffer`s:
+//!   they are far too big for JSON, and transferring moves them without a copy. So the
+//!   page posts `{start: <this text>, data: [four ArrayBuffers in DATA_FILES order]}`.
 //!
 //! worker → page ([`FromWorker`]):
 //! - `{"type":"Ready"}` — the wasm module is loaded; the page may send `Start`.

@@ -1,0 +1,116 @@
+//! The page's entry points: the input fields and their validation, the messages it sends
+//! and reads, checking data before a run, fresh seeds and the metric exports.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use super::js::{from_js, to_js};
+use crate::config::{Config, FieldError, FIELDS};
+use crate::export::{self, Record};
+use crate::mnist::Dataset;
+use crate::protocol::{FromWorker, MethodKind, ToWorker, DATA_FILES};
+
+/// The parameters' specs (`key, input_id, label, default, min, max, min_exclusive,
+/// integer, help`), in display order: the page builds its inputs from these.
+#[wasm_bindgen]
+pub fn fields() -> Result<JsValue, JsError> {
+    to_js(&FIELDS)
+}
+
+/// The IDX file names under `data/`, in the order `Start` carries them.
+#[wasm_bindgen]
+pub fn data_files() -> Vec<String> {
+    DATA_FILES.iter().map(ToString::to_string).collect()
+}
+
+/// What `check_inputs` found: a config ready to run, or every field's problem.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Checked {
+    Valid { config: Config, query: String },
+    Invalid { errors: Vec<FieldError> },
+}
+
+/// Validates the text of the inputs, given as `{key: text}` (a missing key takes its
+/// default). Returns `{config, query}` (query: the URL's `epochs=5&n1=…`) or
+/// `{errors: [{key, input_id, message}]}`.
+#[wasm_bindgen]
+pub fn check_inputs(values: JsValue) -> Result<JsValue, JsError> {
+    let values: HashMap<String, String> = from_js(&values, "input values")?;
+    let checked = match Config::parse(|key| values.get(key).map(String::as_str)) {
+        Ok(config) => Checked::Valid {
+            query: export::query(&config),
+            config,
+        },
+        Err(errors) => Checked::Invalid { errors },
+    };
+    to_js(&checked)
+}
+
+/// The `Start` message for one method (`"Normal"` or `"AYLA"`) of a checked config.
+#[wasm_bindgen]
+pub fn start_message(config: JsValue, method: JsValue) -> Result<String, JsError> {
+    let config: Config = from_js(&config, "config")?;
+    let method: MethodKind = from_js(&method, "method name")?;
+    Ok(ToWorker::Start { config, method }.encode())
+}
+
+/// A worker's message text as a plain object (`{type, …}`, see `crate::protocol`);
+/// throws with the reason if it is malformed.
+#[wasm_bindgen]
+pub fn decode_message(text: &str) -> Result<JsValue, JsError> {
+    let message = FromWorker::decode(text).map_err(|e| JsError::new(&e.to_string()))?;
+    to_js(&message)
+}
+
+/// Image counts of a checked dataset.
+#[derive(Serialize)]
+struct DatasetSize {
+    train: usize,
+    test: usize,
+}
+
+/// Parses the four IDX files before any worker starts, so a bad file is reported once,
+/// as a sentence naming what is wrong. Returns `{train, test}` image counts.
+#[wasm_bindgen]
+pub fn check_dataset(
+    train_images: &[u8],
+    train_labels: &[u8],
+    test_images: &[u8],
+    test_labels: &[u8],
+) -> Result<JsValue, JsError> {
+    let train = Dataset::from_idx(train_images, train_labels)
+        .map_err(|e| JsError::new(&format!("Training files: {e}")))?;
+    let test = Dataset::from_idx(test_images, test_labels)
+        .map_err(|e| JsError::new(&format!("Test files: {e}")))?;
+    to_js(&DatasetSize {
+        train: train.len(),
+        test: test.len(),
+    })
+}
+
+/// A fresh seed from the browser's secure random source (`crypto.getRandomValues`),
+/// covering the seed field's whole range.
+#[wasm_bindgen]
+pub fn new_seed() -> Result<u32, JsError> {
+    getrandom::u32().map_err(|e| JsError::new(&format!("No secure random source: {e}.")))
+}
+
+/// The run's metrics and parameters as pretty JSON.
+#[wasm_bindgen]
+pub fn export_json(config: JsValue, history_json: &str) -> Result<String, JsError> {
+    Ok(record(config, history_json)?.to_json())
+}
+
+/// The run's metrics, one CSV row per epoch and method, each with the parameters.
+#[wasm_bindgen]
+pub fn export_csv(config: JsValue, history_json: &str) -> Result<String, JsError> {
+    Ok(record(config, history_json)?.to_csv())
+}
+
+fn record(config: JsValue, history_json: &str) -> Result<Record, JsError> {
+    let config: Config = from_js(&config, "config")?;
+    Record::from_history(config, history_json).map_err(|e| JsError::new(&e))
+}

@@ -1,0 +1,132 @@
+//! The training worker's entry point: one `WorkerRun` per worker, training one method
+//! and posting protocol messages (see `crate::protocol`) through a JS callback.
+
+use std::ops::ControlFlow;
+use std::sync::Arc;
+
+use wasm_bindgen::prelude::*;
+
+use crate::mnist::Dataset;
+use crate::protocol::{FromWorker, MethodKind, ProgressMeter, ToWorker};
+use crate::train::Trainer;
+
+/// The `Ready` message, posted once the module is loaded.
+#[wasm_bindgen]
+pub fn ready_message() -> String {
+    FromWorker::Ready.encode()
+}
+
+/// Seconds since the epoch, for the trainer's epoch timing and the progress throttle.
+fn now() -> f64 {
+    js_sys::Date::now() / 1000.0
+}
+
+/// One method's run inside a worker.
+#[wasm_bindgen]
+pub struct WorkerRun {
+    trainer: Trainer,
+    method: MethodKind,
+    batch_size: usize,
+    train_len: usize,
+    /// Called with each message's text; in the worker it is `postMessage`.
+    post: js_sys::Function,
+}
+
+#[wasm_bindgen]
+impl WorkerRun {
+    /// Reads a `Start` message and the four IDX files (in `DATA_FILES` order). If any is
+    /// unusable it posts an `Error` message and returns `undefined`; it throws only if
+    /// `post` throws.
+    pub fn start(
+        start: &str,
+        train_images: &[u8],
+        train_labels: &[u8],
+        test_images: &[u8],
+        test_labels: &[u8],
+        post: js_sys::Function,
+    ) -> Result<Option<WorkerRun>, JsValue> {
+        let (config, method) = match ToWorker::decode(start) {
+            Ok(ToWorker::Start { config, method }) => (config, method),
+            Err(e) => return refuse(&post, None, e.to_string()),
+        };
+        let datasets = Dataset::from_idx(train_images, train_labels)
+            .map_err(|e| format!("Training files: {e}"))
+            .and_then(|train| {
+                let test = Dataset::from_idx(test_images, test_labels)
+                    .map_err(|e| format!("Test files: {e}"))?;
+                Ok((train.take(config.train_size), test))
+            });
+        let (train, test) = match datasets {
+            Ok(sets) => sets,
+            Err(message) => return refuse(&post, Some(method), message),
+        };
+        let train_len = train.len();
+        let trainer = Trainer::new(
+            config,
+            method.method(&config),
+            Arc::new(train),
+            Arc::new(test),
+            now,
+        );
+        Ok(Some(WorkerRun {
+            trainer,
+            method,
+            batch_size: config.batch_size,
+            train_len,
+            post,
+        }))
+    }
+
+    /// Trains the next epoch, posting `Progress` along the way, then `Epoch` (and `Done`
+    /// after the last one). Returns whether another epoch remains.
+    pub fn next_epoch(&mut self) -> Result<bool, JsValue> {
+        if self.trainer.is_finished() {
+            return Ok(false);
+        }
+        let epoch = self.trainer.epochs_done() + 1;
+        let mut meter =
+            ProgressMeter::new(self.method, epoch, self.batch_size, self.train_len, now());
+        let mut posted = Ok(());
+        let post = &self.post;
+        let metrics = self.trainer.run_epoch(|report| {
+            if let Some(message) = meter.on_step(report, now()) {
+                posted = send(post, &message);
+            }
+            match posted {
+                Ok(()) => ControlFlow::Continue(()),
+                Err(_) => ControlFlow::Break(()),
+            }
+        });
+        posted?;
+        // `run_epoch` stops early only when asked to, which happens only on a failed post.
+        let Some(metrics) = metrics else {
+            return Ok(false);
+        };
+        send(&self.post, &FromWorker::epoch(self.method, metrics))?;
+        if self.trainer.is_finished() {
+            send(
+                &self.post,
+                &FromWorker::Done {
+                    method: self.method,
+                },
+            )?;
+            return Ok(false);
+        }
+        Ok(true)
+    }
+}
+
+fn send(post: &js_sys::Function, message: &FromWorker) -> Result<(), JsValue> {
+    post.call1(&JsValue::NULL, &JsValue::from(message.encode()))
+        .map(drop)
+}
+
+/// Posts an `Error` for a run that cannot start.
+fn refuse(
+    post: &js_sys::Function,
+    method: Option<MethodKind>,
+    message: String,
+) -> Result<Option<WorkerRun>, JsValue> {
+    send(post, &FromWorker::Error { method, message })?;
+    Ok(None)
+}

@@ -1,0 +1,185 @@
+#![cfg(target_arch = "wasm32")]
+//! The worker entry point, run inside a real dedicated worker in headless Chromium:
+//! it trains on a tiny synthetic dataset and says so in well-formed protocol messages.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use ayla::config::Config;
+use ayla::mnist::{encode_images, encode_labels, PIXELS};
+use ayla::protocol::{FromWorker, MethodKind, ToWorker};
+use ayla::web::worker::{ready_message, WorkerRun};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_dedicated_worker);
+
+/// IDX bytes of `count` images whose brightest row is their label, so a network can learn.
+fn idx_files(count: usize) -> (Vec<u8>, Vec<u8>) {
+    let labels: Vec<u8> = (0..count).map(|i| (i % 10) as u8).collect();
+    let mut pixels = vec![0u8; count * PIXELS];
+    for (i, &label) in labels.iter().enumerate() {
+        let row = 2 + 2 * usize::from(label);
+        pixels[i * PIXELS + row * 28..i * PIXELS + (row + 1) * 28].fill(255);
+    }
+    (encode_images(&pixels), encode_labels(&labels))
+}
+
+/// A JS callback that records every message text it is given.
+fn recorder() -> (Rc<RefCell<Vec<String>>>, js_sys::Function) {
+    let texts = Rc::new(RefCell::new(Vec::new()));
+    let sink = texts.clone();
+    let post = Closure::<dyn FnMut(String)>::new(move |text| sink.borrow_mut().push(text));
+    (texts, post.into_js_value().unchecked_into())
+}
+
+fn start_text(method: MethodKind) -> String {
+    let config = Config {
+        epochs: 2,
+        batch_size: 8,
+        train_size: 40,
+        ..Config::default()
+    };
+    ToWorker::Start { config, method }.encode()
+}
+
+/// Runs a whole worker session and returns the decoded messages.
+fn run(method: MethodKind) -> Vec<FromWorker> {
+    let (train_images, train_labels) = idx_files(50);
+    let (test_images, test_labels) = idx_files(20);
+    let (texts, post) = recorder();
+    let mut run = WorkerRun::start(
+        &start_text(method),
+        &train_images,
+        &train_labels,
+        &test_images,
+        &test_labels,
+        post,
+    )
+    .expect("posting works")
+    .expect("the data is good");
+    while run.next_epoch().expect("posting works") {}
+    let texts = texts.borrow();
+    texts
+        .iter()
+        .map(|t| FromWorker::decode(t).expect("well-formed"))
+        .collect()
+}
+
+#[wasm_bindgen_test]
+fn ready_is_a_protocol_message() {
+    assert_eq!(FromWorker::decode(&ready_message()), Ok(FromWorker::Ready));
+}
+
+#[wasm_bindgen_test]
+fn a_run_posts_progress_then_each_epoch_then_done() {
+    for method in [MethodKind::Normal, MethodKind::Ayla] {
+        let messages = run(method);
+        let mut epochs_seen = 0;
+        let mut last_progress = None;
+        for message in &messages {
+            match message {
+                FromWorker::Progress {
+                    method: m,
+                    epoch,
+                    batch,
+                    batches,
+                    samples_per_sec,
+                    loss,
+                } => {
+                    assert_eq!(*m, method);
+                    assert_eq!(*epoch, epochs_seen + 1);
+                    assert_eq!(*batches, 5, "40 images in batches of 8");
+                    assert!(samples_per_sec.is_finite() && *samples_per_sec >= 0.0);
+                    assert!(loss.is_some_and(f32::is_finite));
+                    last_progress = Some(*batch);
+                }
+                FromWorker::Epoch {
+                    method: m,
+                    metrics,
+                    log_line,
+                } => {
+                    epochs_seen += 1;
+                    assert_eq!(*m, method);
+                    assert_eq!(last_progress, Some(5), "the bar ends full before the epoch");
+                    assert_eq!(metrics.epoch, epochs_seen);
+                    for value in [
+                        metrics.loss,
+                        metrics.accuracy,
+                        metrics.val_loss,
+                        metrics.val_accuracy,
+                        metrics.grad_norm,
+                    ] {
+                        assert!(value.is_finite(), "{metrics:?}");
+                    }
+                    let head = format!("{:<6} - Epoch {epochs_seen}: Loss=", method.label());
+                    assert!(log_line.starts_with(&head), "{log_line}");
+                    last_progress = None;
+                }
+                other => panic!("unexpected {other:?}"),
+            }
+            if epochs_seen == 2 {
+                break;
+            }
+        }
+        assert_eq!(epochs_seen, 2);
+        assert_eq!(messages.last(), Some(&FromWorker::Done { method }));
+    }
+}
+
+fn start_with(start: &str, labels: &[u8]) -> (bool, Vec<FromWorker>) {
+    let (images, good_labels) = idx_files(20);
+    let labels = if labels.is_empty() {
+        &good_labels
+    } else {
+        labels
+    };
+    let (texts, post) = recorder();
+    let started = WorkerRun::start(start, &images, labels, &images, &good_labels, post)
+        .expect("posting works")
+        .is_some();
+    let messages = texts
+        .borrow()
+        .iter()
+        .map(|t| FromWorker::decode(t).expect("well-formed"))
+        .collect();
+    (started, messages)
+}
+
+#[wasm_bindgen_test]
+fn bad_idx_bytes_give_an_error_message() {
+    let mut labels = idx_files(20).1;
+    labels[3] = 0x02; // magic 0x00000802
+    let (started, messages) = start_with(&start_text(MethodKind::Ayla), &labels);
+    assert!(!started);
+    let [FromWorker::Error { method, message }] = messages.as_slice() else {
+        panic!("expected one error, got {messages:?}");
+    };
+    assert_eq!(*method, Some(MethodKind::Ayla));
+    assert!(
+        message.starts_with("Training files: The label file is not an IDX label file"),
+        "{message}"
+    );
+}
+
+#[wasm_bindgen_test]
+fn truncated_idx_bytes_give_an_error_message() {
+    let labels = idx_files(20).1;
+    let (started, messages) = start_with(&start_text(MethodKind::Normal), &labels[..15]);
+    assert!(!started);
+    assert!(
+        matches!(messages.as_slice(), [FromWorker::Error { message, .. }] if message.contains("truncated")),
+        "{messages:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+fn a_malformed_start_gives_an_error_message() {
+    let (started, messages) = start_with(r#"{"type":"Start"}"#, &[]);
+    assert!(!started);
+    assert!(
+        matches!(messages.as_slice(), [FromWorker::Error { method: None, message }]
+            if message.starts_with("Malformed message from the page")),
+        "{messages:?}"
+    );
+}
