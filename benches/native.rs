@@ -32,6 +32,7 @@ fn main() {
     let test = load(mnist::TEST_IMAGES, mnist::TEST_LABELS);
     let figures = [
         bench::gemm_figures(clock, 128, 128),
+        bench::replacement_figures(clock, &train, 128),
         bench::step_figures(clock, &train, &test),
         bench::epoch_figures(clock, &train, &test),
     ];

@@ -65,8 +65,8 @@ pub fn power_loss(loss: f32, n1: f32, n2: f32) -> PoweredLoss {
 /// AYLA with N1 = N2 = 1 identical to Normal.
 #[inline]
 pub fn power_gradient(g: f32, exponent: f32) -> f32 {
-    let magnitude = g.abs();
-    let out = exponent * sign(g) * magnitude * fastmath::pow(magnitude + EPSILON, exponent - 1.0);
+    // sign(g) · |g| is g itself (exactly, for every finite g).
+    let out = exponent * g * fastmath::pow(g.abs() + EPSILON, exponent - 1.0);
     if out.is_finite() {
         out
     } else {

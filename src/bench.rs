@@ -113,6 +113,88 @@ pub fn gemm_figures(clock: fn() -> f64, batch: usize, hidden: usize) -> Vec<Figu
     figures
 }
 
+/// The first layer's two products on a real 128-image batch, library (dense ndarray /
+/// matrixmultiply) against the sparse kernels that replace it, and libm's `powf` against
+/// the polynomial one: dense-equivalent GFLOP/s, and the speed-up as a ratio.
+pub fn replacement_figures(clock: fn() -> f64, train: &Dataset, hidden: usize) -> Vec<Figure> {
+    let batch = 128.min(train.len());
+    let images: Vec<u32> = (0..batch as u32).collect();
+    let x = Array2::from_shape_fn((batch, PIXELS), |(i, k)| {
+        f32::from(train.image(i)[k]) / 255.0
+    });
+    let w1 = Array2::from_shape_fn((PIXELS, hidden), |(k, j)| {
+        ((k * 7 + j) % 13) as f32 * 0.01 - 0.06
+    });
+    let b1 = ndarray::Array1::zeros(hidden);
+    let dz = Array2::from_shape_fn((batch, hidden), |(i, j)| {
+        ((i + j * 3) % 11) as f32 * 0.01 - 0.05
+    });
+    let mut h = Array2::zeros((batch, hidden));
+    let mut dw1 = Array2::zeros((PIXELS, hidden));
+    let mut columns = kernels::PixelColumns::default();
+    let flops = 2.0 * (batch * PIXELS * hidden) as f64;
+    let mut figures = Vec::new();
+    let mut compare = |name: &str, library: f64, ours: f64| {
+        figures.push(figure(
+            format!("{name}_library"),
+            flops / library / 1e9,
+            "GFLOP/s",
+        ));
+        figures.push(figure(
+            format!("{name}_sparse"),
+            flops / ours / 1e9,
+            "GFLOP/s",
+        ));
+        figures.push(figure(format!("{name}_speedup"), library / ours, "x"));
+    };
+    let library = time_per_call(clock, 0.3, || {
+        kernels::dense(&x.view(), &w1, &b1, &mut h.view_mut())
+    });
+    let ours = time_per_call(clock, 0.3, || {
+        kernels::sparse_times(train, &images, &w1, &b1, &mut h.view_mut())
+    });
+    compare("layer1_forward", library, ours);
+    let library = time_per_call(clock, 0.3, || {
+        kernels::at_b(&x.view(), &dz.view(), &mut dw1.view_mut())
+    });
+    let ours = time_per_call(clock, 0.3, || {
+        columns.index(train, &images);
+        columns.transposed_times(&dz.view(), &mut dw1);
+    });
+    compare("layer1_weight_gradient", library, ours);
+
+    // The AYLA element-wise rule over one gradient's worth of elements.
+    let grads: Vec<f32> = (0..PIXELS * hidden)
+        .map(|i| ((i % 1000) as f32 - 500.0) * 1e-5)
+        .collect();
+    let mut out = grads.clone();
+    let libm = time_per_call(clock, 0.3, || {
+        for (o, &g) in out.iter_mut().zip(&grads) {
+            *o = 0.95 * g.signum() * g.abs() * (g.abs() + crate::ayla::EPSILON).powf(-0.05);
+        }
+        std::hint::black_box(&mut out);
+    });
+    let ours = time_per_call(clock, 0.3, || {
+        for (o, &g) in out.iter_mut().zip(&grads) {
+            *o = crate::ayla::power_gradient(g, 0.95);
+        }
+        std::hint::black_box(&mut out);
+    });
+    let per_element = |seconds: f64| seconds * 1e9 / grads.len() as f64;
+    figures.push(figure(
+        "ayla_rule_libm_powf",
+        per_element(libm),
+        "ns/element",
+    ));
+    figures.push(figure(
+        "ayla_rule_polynomial",
+        per_element(ours),
+        "ns/element",
+    ));
+    figures.push(figure("ayla_rule_speedup", libm / ours, "x"));
+    figures
+}
+
 /// Milliseconds per training step of each method on real data (steps of the first epoch).
 pub fn step_figures(clock: fn() -> f64, train: &Arc<Dataset>, test: &Arc<Dataset>) -> Vec<Figure> {
     let config = Config::default();
