@@ -6,6 +6,7 @@
 
 pub mod ayla;
 pub mod bench;
+pub mod chart;
 pub mod config;
 pub mod export;
 pub mod fastmath;

@@ -1,0 +1,21 @@
+//! The comparison figure: Normal vs AYLA, drawn from the run history on any plotters
+//! `DrawingBackend` (a canvas on the page, a recording backend in native tests).
+//!
+//! No browser types here, so everything but the pixels is tested natively; `web::chart`
+//! only hands a canvas and JSON in and a layout and a PNG out.
+
+mod axes;
+mod error;
+mod figure;
+mod history;
+mod legend;
+mod readout;
+
+pub use axes::{epoch_ticks, format_tick, nice_ticks, x_range, y_range, Ticks, YScale};
+pub use error::ChartError;
+pub use figure::{
+    draw, export_scale, panel_grid, Layout, Palette, Panel, PanelLayout, Theme, EXPORT_HEIGHT,
+    EXPORT_WIDTH,
+};
+pub use history::{series_name, History, MethodName, Metric, Run};
+pub use readout::readout;

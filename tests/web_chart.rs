@@ -1,0 +1,334 @@
+//! The comparison figure in a real browser: pixels on a canvas, the PNG export, and errors
+//! that reach JavaScript as errors rather than panics.
+#![cfg(target_arch = "wasm32")]
+
+use ayla::web::chart::{draw_chart, export_png, readout};
+use js_sys::{Reflect, Uint8Array, JSON};
+use serde_json::{json, Value};
+use wasm_bindgen::{JsCast, JsError, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::{Blob, CanvasRenderingContext2d, HtmlCanvasElement, ImageBitmap};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+// ---------------------------------------------------------------------------------------
+// Histories
+
+fn metrics(epoch: usize, offset: f64) -> Value {
+    let e = epoch as f64;
+    json!({
+        "epoch": epoch,
+        "loss": 0.8 / e.sqrt() + offset,
+        "accuracy": 0.95 - 0.15 / e - offset,
+        "val_loss": 0.45 / e.sqrt() + offset,
+        "val_accuracy": 0.96 - 0.12 / e - offset,
+        "grad_norm": 1.6 / e.powf(0.3) + offset,
+        "seconds": 2.5,
+        "diverged_at": null
+    })
+}
+
+fn history(epochs: usize, hidden: &[&str]) -> String {
+    let run = |method: &str, offset: f64| {
+        let metrics: Vec<Value> = (1..=epochs).map(|e| metrics(e, offset)).collect();
+        json!({ "method": method, "metrics": metrics, "diverged": false })
+    };
+    json!({
+        "n1": 0.95, "n2": 1.0, "epochs": epochs,
+        "runs": [run("Normal", 0.0), run("AYLA", 0.03)],
+        "hidden": hidden
+    })
+    .to_string()
+}
+
+/// AYLA's metrics are NaN (null) from epoch 3 on; Normal trains all 5 epochs.
+fn diverged_history() -> String {
+    let normal: Vec<Value> = (1..=5).map(|e| metrics(e, 0.0)).collect();
+    let broken = json!({
+        "epoch": 3, "loss": null, "accuracy": null, "val_loss": null,
+        "val_accuracy": null, "grad_norm": null, "seconds": 1.0, "diverged_at": 40
+    });
+    let ayla = vec![metrics(1, 0.05), metrics(2, 0.05), broken];
+    json!({
+        "n1": 3.0, "n2": 2.0, "epochs": 5,
+        "runs": [
+            { "method": "Normal", "metrics": normal, "diverged": false },
+            { "method": "AYLA", "metrics": ayla, "diverged": true }
+        ]
+    })
+    .to_string()
+}
+
+const ALL_AYLA: [&str; 5] = [
+    "AYLA accuracy",
+    "AYLA val_accuracy",
+    "AYLA loss",
+    "AYLA val_loss",
+    "AYLA grad_norm",
+];
+
+// ---------------------------------------------------------------------------------------
+// The page side: a canvas in the document, its pixels, the layout handed back
+
+/// A canvas in the document, 1200×450 CSS pixels, as the page lays it out.
+fn page_canvas() -> HtmlCanvasElement {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let canvas: HtmlCanvasElement = document.create_element("canvas").unwrap().unchecked_into();
+    canvas
+        .set_attribute("style", "display: block; width: 1200px; height: 450px")
+        .unwrap();
+    document.body().unwrap().append_child(&canvas).unwrap();
+    canvas
+}
+
+struct Pixels {
+    width: u32,
+    rgba: Vec<u8>,
+}
+
+impl Pixels {
+    fn of(canvas: &HtmlCanvasElement) -> Pixels {
+        let context: CanvasRenderingContext2d =
+            canvas.get_context("2d").unwrap().unwrap().unchecked_into();
+        let (width, height) = (canvas.width(), canvas.height());
+        let data = context
+            .get_image_data(0.0, 0.0, width as f64, height as f64)
+            .unwrap();
+        Pixels {
+            width,
+            rgba: data.data().0,
+        }
+    }
+
+    fn at(&self, x: u32, y: u32) -> [u8; 4] {
+        let i = ((y * self.width + x) * 4) as usize;
+        [
+            self.rgba[i],
+            self.rgba[i + 1],
+            self.rgba[i + 2],
+            self.rgba[i + 3],
+        ]
+    }
+
+    /// Pixels strictly inside the panels' plot areas, the axes excluded.
+    fn in_plots<'a>(&'a self, layout: &'a Value, ratio: f64) -> impl Iterator<Item = [u8; 4]> + 'a {
+        panels(layout).iter().flat_map(move |panel| {
+            let px = |key: &str| (panel[key].as_f64().unwrap() * ratio) as u32;
+            let (left, top) = (px("left") + 3, px("top") + 3);
+            let (right, bottom) = (left + px("width") - 6, top + px("height") - 6);
+            (top..bottom).flat_map(move |y| (left..right).map(move |x| self.at(x, y)))
+        })
+    }
+}
+
+fn is_black(p: &[u8; 4]) -> bool {
+    p[3] == 255 && p[0] < 60 && p[1] < 60 && p[2] < 60
+}
+
+fn is_blue(p: &[u8; 4]) -> bool {
+    p[3] == 255 && p[2] > 200 && p[0] < 80 && p[1] < 80
+}
+
+fn device_pixel_ratio() -> f64 {
+    web_sys::window().unwrap().device_pixel_ratio()
+}
+
+fn to_json(value: &JsValue) -> Value {
+    let text: String = JSON::stringify(value).unwrap().into();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn panels(layout: &Value) -> &Vec<Value> {
+    layout["panels"]
+        .as_array()
+        .expect("layout.panels is an array")
+}
+
+fn message(error: JsError) -> String {
+    let value = JsValue::from(error);
+    Reflect::get(&value, &"message".into())
+        .unwrap()
+        .as_string()
+        .unwrap()
+}
+
+fn draw(canvas: &HtmlCanvasElement, history: &str, theme: &str) -> Value {
+    let layout = draw_chart(canvas, history, theme).unwrap_or_else(|e| panic!("{}", message(e)));
+    to_json(&layout)
+}
+
+// ---------------------------------------------------------------------------------------
+// Drawing
+
+#[wasm_bindgen_test]
+fn drawing_a_history_paints_both_colours_in_the_plots() {
+    let canvas = page_canvas();
+    let blank = Pixels::of(&canvas).rgba;
+    let layout = draw(&canvas, &history(5, &[]), "light");
+    let pixels = Pixels::of(&canvas);
+    assert_ne!(pixels.rgba, blank, "the canvas changed");
+    let ratio = device_pixel_ratio();
+    let black = pixels.in_plots(&layout, ratio).filter(is_black).count();
+    let blue = pixels.in_plots(&layout, ratio).filter(is_blue).count();
+    assert!(black > 300, "Normal in black: {black} pixels");
+    assert!(blue > 300, "AYLA in blue: {blue} pixels");
+    assert_eq!(pixels.at(2, 2), [255, 255, 255, 255], "white background");
+}
+
+#[wasm_bindgen_test]
+fn the_backing_store_is_css_size_times_device_pixel_ratio() {
+    let canvas = page_canvas();
+    draw(&canvas, &history(2, &[]), "light");
+    let ratio = device_pixel_ratio();
+    assert_eq!(canvas.width(), (1200.0 * ratio).round() as u32);
+    assert_eq!(canvas.height(), (450.0 * ratio).round() as u32);
+}
+
+#[wasm_bindgen_test]
+fn a_canvas_without_css_size_keeps_its_attributes() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let canvas: HtmlCanvasElement = document.create_element("canvas").unwrap().unchecked_into();
+    canvas.set_width(900);
+    canvas.set_height(400);
+    for _ in 0..3 {
+        let layout = draw(&canvas, &history(3, &[]), "light");
+        assert_eq!(layout["width"], 900.0);
+    }
+    assert_eq!((canvas.width(), canvas.height()), (900, 400));
+}
+
+#[wasm_bindgen_test]
+fn hiding_every_ayla_series_removes_the_blue() {
+    let canvas = page_canvas();
+    let layout = draw(&canvas, &history(5, &ALL_AYLA), "light");
+    let pixels = Pixels::of(&canvas);
+    let ratio = device_pixel_ratio();
+    assert_eq!(pixels.in_plots(&layout, ratio).filter(is_blue).count(), 0);
+    assert!(pixels.in_plots(&layout, ratio).filter(is_black).count() > 300);
+}
+
+#[wasm_bindgen_test]
+fn a_diverged_run_still_draws() {
+    let canvas = page_canvas();
+    let layout = draw(&canvas, &diverged_history(), "light");
+    let pixels = Pixels::of(&canvas);
+    let ratio = device_pixel_ratio();
+    assert!(pixels.in_plots(&layout, ratio).filter(is_blue).count() > 50);
+    assert!(pixels.in_plots(&layout, ratio).filter(is_black).count() > 300);
+    let text = readout(&diverged_history(), 4).unwrap_or_else(|e| panic!("{}", message(e)));
+    assert!(text.ends_with("AYLA: diverged in epoch 3"), "{text}");
+}
+
+#[wasm_bindgen_test]
+fn an_empty_history_draws_clean_axes() {
+    let canvas = page_canvas();
+    let empty = json!({
+        "n1": 0.95, "n2": 1.0, "epochs": 5,
+        "runs": [{ "method": "Normal", "metrics": [] }, { "method": "AYLA", "metrics": [] }]
+    });
+    let layout = draw(&canvas, &empty.to_string(), "light");
+    let pixels = Pixels::of(&canvas);
+    let ratio = device_pixel_ratio();
+    assert_eq!(pixels.in_plots(&layout, ratio).filter(is_blue).count(), 0);
+    assert_eq!(pixels.in_plots(&layout, ratio).filter(is_black).count(), 0);
+    assert_eq!(panels(&layout).len(), 3);
+}
+
+#[wasm_bindgen_test]
+fn the_dark_theme_has_a_dark_background() {
+    let canvas = page_canvas();
+    draw(&canvas, &history(5, &[]), "dark");
+    let [r, g, b, a] = Pixels::of(&canvas).at(2, 2);
+    assert!(r < 60 && g < 60 && b < 60 && a == 255, "{:?}", [r, g, b, a]);
+}
+
+#[wasm_bindgen_test]
+fn the_layout_maps_the_planned_epochs() {
+    let canvas = page_canvas();
+    let layout = draw(&canvas, &history(2, &[]), "light");
+    // Two epochs done of seven planned: the axis spans all seven from the start.
+    let mut seven: Value = serde_json::from_str(&history(2, &[])).unwrap();
+    seven["epochs"] = json!(7);
+    let layout_seven = draw(&canvas, &seven.to_string(), "light");
+    for (layout, epochs) in [(layout, 2.0), (layout_seven, 7.0)] {
+        let names: Vec<&str> = panels(&layout)
+            .iter()
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["accuracy", "loss", "grad_norm"]);
+        for panel in panels(&layout) {
+            let (x_min, x_max) = (
+                panel["x_min"].as_f64().unwrap(),
+                panel["x_max"].as_f64().unwrap(),
+            );
+            assert_eq!(panel["epochs"].as_f64(), Some(epochs));
+            assert!(x_min < 1.0 && x_min > 0.5, "{panel}");
+            assert!(x_max > epochs && x_max < epochs + 0.5, "{panel}");
+            let right = panel["left"].as_f64().unwrap() + panel["width"].as_f64().unwrap();
+            assert!(
+                right <= 1200.0 && panel["top"].as_f64().unwrap() > 0.0,
+                "{panel}"
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Errors
+
+#[wasm_bindgen_test]
+fn bad_json_is_an_error_not_a_panic() {
+    let canvas = page_canvas();
+    let error = message(draw_chart(&canvas, "{ \"n1\": ", "light").unwrap_err());
+    assert!(
+        error.starts_with("The chart history is not valid"),
+        "{error}"
+    );
+    assert!(readout("[]", 1).is_err());
+    assert!(export_png("not json", None, None).is_err());
+}
+
+#[wasm_bindgen_test]
+fn bad_themes_sizes_and_epochs_are_errors() {
+    let canvas = page_canvas();
+    let theme = message(draw_chart(&canvas, &history(2, &[]), "sepia").unwrap_err());
+    assert!(theme.contains("sepia"), "{theme}");
+    let size = message(export_png(&history(2, &[]), Some(0), Some(700)).unwrap_err());
+    assert!(size.contains("0×700"), "{size}");
+    let epoch = message(readout(&history(2, &[]), 9).unwrap_err());
+    assert!(epoch.contains("Epoch 9"), "{epoch}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Export
+
+async fn exported(width: Option<u32>, height: Option<u32>) -> Blob {
+    let promise =
+        export_png(&history(5, &[]), width, height).unwrap_or_else(|e| panic!("{}", message(e)));
+    JsFuture::from(promise).await.unwrap().unchecked_into()
+}
+
+async fn bitmap_size(blob: &Blob) -> (u32, u32) {
+    let window = web_sys::window().unwrap();
+    let promise = window.create_image_bitmap_with_blob(blob).unwrap();
+    let bitmap: ImageBitmap = JsFuture::from(promise).await.unwrap().unchecked_into();
+    (bitmap.width(), bitmap.height())
+}
+
+#[wasm_bindgen_test]
+async fn the_export_is_a_real_png_of_the_default_size() {
+    let blob = exported(None, None).await;
+    assert_eq!(blob.type_(), "image/png");
+    assert!(blob.size() > 30_000.0, "{} bytes", blob.size());
+    let buffer = JsFuture::from(blob.array_buffer()).await.unwrap();
+    let bytes = Uint8Array::new(&buffer).to_vec();
+    assert_eq!(bytes[..8], [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]);
+    assert_eq!(bitmap_size(&blob).await, (1800, 700));
+}
+
+#[wasm_bindgen_test]
+async fn the_export_has_the_requested_size() {
+    let blob = exported(Some(1000), Some(420)).await;
+    assert_eq!(bitmap_size(&blob).await, (1000, 420));
+}
