@@ -142,6 +142,7 @@ test('Stop ends a run at once, and a new run completes', async () => {
 });
 
 test('data problems are explained and the controls come back', async () => {
+  const problemsBefore = problems.length;
   const cases = [
     [(route) => route.fulfill({ status: 404, body: 'not found' }), /server answered 404/],
     [(route) => route.abort('internetdisconnected'), /network request failed/],
@@ -160,7 +161,24 @@ test('data problems are explained and the controls come back', async () => {
   }
   await page.screenshot({ path: `${ARTIFACTS}data-error.png` });
   // The failed fetches are expected here, not problems of the page.
-  problems.length = 0;
+  problems.splice(problemsBefore);
+});
+
+test('a crashing worker is reported and the controls come back', async () => {
+  const problemsBefore = problems.length;
+  await page.route('**/worker.js', (route) =>
+    route.fulfill({ contentType: 'text/javascript', body: "throw new Error('worker exploded');" }),
+  );
+  await page.goto(`${base}/?epochs=1&train=1000`);
+  await waitForState('idle');
+  await page.click('#train');
+  await waitForState('error');
+  assert.match(await page.textContent('#status'), /worker failed: .*worker exploded/);
+  assert.equal(await page.isEnabled('#train'), true);
+  assert.equal(await page.isDisabled('#stop'), true);
+  await page.unroute('**/worker.js');
+  problems.splice(problemsBefore); // the crash was the point
+
 });
 
 // IDX bytes for `count` random images and labels (`gzip` to compress them as many
