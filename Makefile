@@ -11,7 +11,7 @@ RUST_SRC := $(shell find src -name '*.rs') Cargo.toml Cargo.lock .cargo/config.t
 NPM_STAMP := node_modules/.installed
 
 # `cargo install` puts wasm-bindgen here.
-export PATH := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(PATH)
+export PATH := $(or $(CARGO_INSTALL_ROOT),$(CARGO_HOME),$(HOME)/.cargo)/bin:$(PATH)
 
 .PHONY: serve build test clean distclean setup setup-rust setup-data setup-browser
 .DELETE_ON_ERROR:
