@@ -1,6 +1,7 @@
 //! The wasm-bindgen layer: converts types and errors between JavaScript and the core,
 //! and nothing else. Compiled only for wasm32.
 
+pub mod bench;
 pub mod chart;
 mod js;
 pub mod page;

@@ -1,0 +1,86 @@
+// `make bench`: every speed figure in one run on this machine, printed as
+// `bench: <name> <value> <unit>` and written to target/bench.json.
+//  1. native: `cargo bench --bench native` (kernels, library vs replacement, steps, epochs);
+//  2. wasm in headless Chromium: the same figures from the built page's module;
+//  3. the real page: a full epoch of both methods in its two workers (60,000 + 10,000
+//     images), plus wasm size and start-up time.
+// Needs `make build` first (the Makefile's bench target does it). Figures only: nothing
+// here fails on a time.
+
+import { spawnSync } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
+import { launchChromium, serveWww, waitForState } from '../tests/e2e/harness.mjs';
+
+const figures = [];
+const record = (where, name, value, unit) => {
+  const figure = { where, name, value, unit };
+  figures.push(figure);
+  console.log(`${where} bench: ${name} ${Number(value).toFixed(4)} ${unit}`);
+};
+
+function nativeFigures() {
+  const run = spawnSync('cargo', ['bench', '--bench', 'native'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (run.status !== 0) throw new Error('cargo bench failed');
+  for (const line of run.stdout.split('\n')) {
+    const match = /^native bench: (\S+) (\S+) (.+)$/.exec(line);
+    if (match) record('native', match[1], Number(match[2]), match[3]);
+  }
+}
+
+async function wasmFigures(page, base) {
+  await page.goto(`${base}/`);
+  await waitForState(page, 'idle');
+  const results = await page.evaluate(async () => {
+    const module = await import('./pkg/ayla.js');
+    await module.default();
+    const names = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'];
+    const files = await Promise.all(names.map((n) => fetch(`data/${n}`).then((r) => r.arrayBuffer())));
+    return module.run_benchmarks(...files.map((f) => new Uint8Array(f)));
+  });
+  for (const { name, value, unit } of results) record('wasm', name, value, unit);
+}
+
+async function pageFigures(page, base) {
+  const wasm = await readFile(new URL('../www/pkg/ayla_bg.wasm', import.meta.url));
+  record('page', 'wasm_size', wasm.length / 1024, 'KiB');
+  record('page', 'wasm_size_gzip', gzipSync(wasm, { level: 9 }).length / 1024, 'KiB');
+
+  const loading = Date.now();
+  await page.goto(`${base}/?epochs=1`);
+  await waitForState(page, 'idle');
+  record('page', 'load_to_ready', (Date.now() - loading) / 1000, 's');
+  const pressed = Date.now();
+  await page.click('#train');
+  await page.waitForFunction(() => [...document.querySelectorAll('.run-progress progress')].some((p) => p.value > 0), null, {
+    timeout: 120_000,
+  });
+  record('page', 'train_to_first_batch', (Date.now() - pressed) / 1000, 's');
+  await waitForState(page, 'done', 20 * 60_000);
+  record('page', 'train_to_done_one_epoch_both_methods', (Date.now() - pressed) / 1000, 's');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
+  const saved = JSON.parse(await readFile(await download.path(), 'utf8'));
+  for (const run of saved.runs) {
+    const seconds = run.metrics[0].seconds;
+    record('page', `epoch_${run.method.toLowerCase()}_seconds`, seconds, 's');
+    record('page', `epoch_${run.method.toLowerCase()}_samples_per_second`, saved.parameters.train_size / seconds, 'samples/s');
+  }
+  const slowest = Math.max(...saved.runs.map((r) => r.metrics[0].seconds));
+  record('page', 'epoch_both_methods_parallel_seconds', slowest, 's');
+}
+
+nativeFigures();
+const server = await serveWww();
+const browser = await launchChromium();
+try {
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
+  await wasmFigures(page, server.base);
+  await pageFigures(await context.newPage(), server.base);
+} finally {
+  await browser.close();
+  server.close();
+}
+await mkdir(new URL('../target/', import.meta.url), { recursive: true });
+await writeFile(new URL('../target/bench.json', import.meta.url), `${JSON.stringify(figures, null, 2)}\n`);
+console.log('wrote target/bench.json');

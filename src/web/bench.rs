@@ -1,0 +1,46 @@
+//! `make bench`, browser half: the same kernel, step and epoch figures as the native
+//! bench, measured inside Chromium's wasm engine (called by `scripts/bench.mjs`).
+
+use std::sync::Arc;
+
+use wasm_bindgen::prelude::*;
+
+use crate::bench;
+use crate::mnist::Dataset;
+use crate::web::js::to_js;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `performance.now()`, in milliseconds, on the page or in a worker.
+    #[wasm_bindgen(js_namespace = performance, js_name = now)]
+    fn performance_now() -> f64;
+}
+
+fn clock() -> f64 {
+    performance_now() / 1e3
+}
+
+/// Runs the benchmarks on the four IDX files and returns `[{name, value, unit}, …]`.
+#[wasm_bindgen]
+pub fn run_benchmarks(
+    train_images: &[u8],
+    train_labels: &[u8],
+    test_images: &[u8],
+    test_labels: &[u8],
+) -> Result<JsValue, JsError> {
+    let load = |images, labels| {
+        Dataset::from_idx(images, labels)
+            .map(Arc::new)
+            .map_err(|e| JsError::new(&e.to_string()))
+    };
+    let train = load(train_images, train_labels)?;
+    let test = load(test_images, test_labels)?;
+    let figures = [
+        bench::gemm_figures(clock, 128, 128),
+        bench::replacement_figures(clock, &train, 128),
+        bench::step_figures(clock, &train, &test),
+        bench::epoch_figures(clock, &train, &test),
+    ]
+    .concat();
+    to_js(&figures)
+}
