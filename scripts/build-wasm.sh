@@ -9,6 +9,7 @@ set -euo pipefail
 raw=${1:?usage: $0 path/to/ayla.wasm}
 tmp=www/pkg.tmp # built aside, then swapped in, so a failed build leaves the old www/pkg
 rm -rf "$tmp"
+trap 'rm -rf "$tmp"' EXIT
 
 wasm-bindgen --target web --out-dir "$tmp" "$raw"
 
