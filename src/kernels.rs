@@ -106,6 +106,8 @@ pub struct PixelColumns {
     value: Vec<u8>,
     /// Scratch for the counting sort: the next free slot of each pixel's list.
     next: Vec<u32>,
+    /// The pixels with at least one entry, in increasing order.
+    active: Vec<u16>,
 }
 
 /// out = x · w + b for the batch `images` of `data` (the first layer before its ReLU).
@@ -140,7 +142,11 @@ impl PixelColumns {
                 self.start[usize::from(k) + 1] += 1;
             }
         }
+        self.active.clear();
         for k in 0..PIXELS {
+            if self.start[k + 1] > 0 {
+                self.active.push(k as u16);
+            }
             self.start[k + 1] += self.start[k];
         }
         self.image.resize(entries, 0);
@@ -156,6 +162,11 @@ impl PixelColumns {
                 *slot += 1;
             }
         }
+    }
+
+    /// The pixels nonzero in at least one image of the indexed batch, in increasing order.
+    pub fn active_pixels(&self) -> &[u16] {
+        &self.active
     }
 
     /// out = xᵀ · dz for the indexed batch (the first layer's kernel gradient); rows of
