@@ -42,29 +42,30 @@ pub struct NonzeroPixels {
 }
 
 impl NonzeroPixels {
-    /// Indexes `images` (`PIXELS` bytes each).
+    /// Indexes `images` (`PIXELS` bytes each), allocating exactly what the index needs
+    /// (wasm memory never shrinks, so no oversized scratch).
     pub fn new(images: &[u8]) -> NonzeroPixels {
+        let total = images.iter().filter(|&&p| p != 0).count();
         let mut index = NonzeroPixels {
             start: Vec::with_capacity(images.len() / PIXELS + 1),
-            pixel: vec![0; images.len()],
-            value: vec![0; images.len()],
+            pixel: Vec::with_capacity(total),
+            value: Vec::with_capacity(total),
         };
         index.start.push(0);
-        let mut kept = 0;
+        let (mut pixel, mut value) = ([0u16; PIXELS], [0u8; PIXELS]);
         for image in images.chunks_exact(PIXELS) {
             // Branch-free compaction: every pixel is written, only nonzero ones are kept
             // (a branch per pixel mispredicts on the ragged edges of the digits).
+            let mut kept = 0;
             for (k, &p) in image.iter().enumerate() {
-                index.pixel[kept] = k as u16;
-                index.value[kept] = p;
+                pixel[kept] = k as u16;
+                value[kept] = p;
                 kept += usize::from(p != 0);
             }
-            index.start.push(kept as u32);
+            index.pixel.extend_from_slice(&pixel[..kept]);
+            index.value.extend_from_slice(&value[..kept]);
+            index.start.push(index.pixel.len() as u32);
         }
-        index.pixel.truncate(kept);
-        index.value.truncate(kept);
-        index.pixel.shrink_to_fit();
-        index.value.shrink_to_fit();
         index
     }
 
@@ -106,6 +107,8 @@ pub struct PixelColumns {
     value: Vec<u8>,
     /// Scratch for the counting sort: the next free slot of each pixel's list.
     next: Vec<u32>,
+    /// The pixels with at least one entry, in increasing order.
+    active: Vec<u16>,
 }
 
 /// out = x · w + b for the batch `images` of `data` (the first layer before its ReLU).
@@ -140,7 +143,11 @@ impl PixelColumns {
                 self.start[usize::from(k) + 1] += 1;
             }
         }
+        self.active.clear();
         for k in 0..PIXELS {
+            if self.start[k + 1] > 0 {
+                self.active.push(k as u16);
+            }
             self.start[k + 1] += self.start[k];
         }
         self.image.resize(entries, 0);
@@ -156,6 +163,11 @@ impl PixelColumns {
                 *slot += 1;
             }
         }
+    }
+
+    /// The pixels nonzero in at least one image of the indexed batch, in increasing order.
+    pub fn active_pixels(&self) -> &[u16] {
+        &self.active
     }
 
     /// out = xᵀ · dz for the indexed batch (the first layer's kernel gradient); rows of

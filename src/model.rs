@@ -97,31 +97,60 @@ impl Mlp {
         .map(|a| a.expect("standard layout"))
     }
 
-    /// Global L2 norm over all four arrays, accumulated in f64.
-    pub fn l2_norm(&self) -> f32 {
-        self.slices()
+    /// The parts of the arrays that can hold nonzero gradients: the listed rows of W1
+    /// (pixels nonzero somewhere in the batch, see [`Workspace::active_pixels`]) and all of
+    /// b1, W2 and b2. Every other element of a batch's gradient is exactly zero, so the
+    /// element-wise passes below skip a third of W1 on MNIST without changing any result.
+    fn active<'a>(&'a self, w1_rows: &'a [u16]) -> impl Iterator<Item = &'a [f32]> {
+        let w1 = self.w1.as_slice().expect("standard layout");
+        let width = self.hidden();
+        let rows = w1_rows
             .iter()
-            .map(|s| sum_of_squares(s))
-            .sum::<f64>()
-            .sqrt() as f32
+            .map(move |&k| &w1[usize::from(k) * width..][..width]);
+        let [_, b1, w2, b2] = self.slices();
+        rows.chain([b1, w2, b2])
     }
 
-    /// Multiplies every element by `factor`.
-    pub fn scale(&mut self, factor: f32) {
-        for s in self.slices_mut() {
+    /// Mutable [`Mlp::active`] parts, in the same order.
+    fn active_mut<'a>(&'a mut self, w1_rows: &'a [u16]) -> impl Iterator<Item = &'a mut [f32]> {
+        let width = self.hidden();
+        let [w1, b1, w2, b2] = self.slices_mut();
+        // Rows are listed in increasing order, so each can be split off the rest in turn.
+        let mut rest = w1;
+        let mut taken = 0;
+        let rows = w1_rows.iter().map(move |&k| {
+            let start = usize::from(k) * width - taken;
+            let (_, tail) = std::mem::take(&mut rest).split_at_mut(start);
+            let (row, after) = tail.split_at_mut(width);
+            rest = after;
+            taken += start + width;
+            row
+        });
+        rows.chain([b1, w2, b2])
+    }
+
+    /// Global L2 norm of a gradient, accumulated in f64.
+    pub fn l2_norm(&self, w1_rows: &[u16]) -> f32 {
+        self.active(w1_rows).map(sum_of_squares).sum::<f64>().sqrt() as f32
+    }
+
+    /// Multiplies every element of a gradient by `factor`.
+    pub fn scale(&mut self, factor: f32, w1_rows: &[u16]) {
+        for s in self.active_mut(w1_rows) {
             s.iter_mut().for_each(|g| *g *= factor);
         }
     }
 
-    /// Plain SGD: θ ← θ − lr · g.
-    pub fn sgd_step(&mut self, grads: &Grads, learning_rate: f32) {
-        self.sgd_step_mapped(grads, learning_rate, |g| g);
-    }
-
-    /// SGD on transformed gradients, θ ← θ − lr · f(g), in one pass over the arrays.
+    /// SGD on transformed gradients, θ ← θ − lr · f(g), in one pass (`f(0)` must be 0).
     #[inline]
-    pub fn sgd_step_mapped(&mut self, grads: &Grads, learning_rate: f32, f: impl Fn(f32) -> f32) {
-        for (param, grad) in self.slices_mut().into_iter().zip(grads.slices()) {
+    pub fn sgd_step(
+        &mut self,
+        grads: &Grads,
+        w1_rows: &[u16],
+        learning_rate: f32,
+        f: impl Fn(f32) -> f32,
+    ) {
+        for (param, grad) in self.active_mut(w1_rows).zip(grads.active(w1_rows)) {
             for (p, &g) in param.iter_mut().zip(grad) {
                 *p -= learning_rate * f(g);
             }
@@ -212,6 +241,12 @@ impl Workspace {
         h.mapv_inplace(|v| v.max(0.0));
         let mut z = self.z.slice_mut(s![..n, ..]);
         kernels::dense(&h.view(), &model.w2, &model.b2, &mut z);
+    }
+
+    /// The pixels (rows of W1) nonzero in at least one image of the last backward pass's
+    /// batch, in increasing order: the only rows of W1 whose gradient can be nonzero.
+    pub fn active_pixels(&self) -> &[u16] {
+        self.columns.active_pixels()
     }
 
     /// The logits of the loaded rows (valid after [`Workspace::forward`]).

@@ -327,24 +327,25 @@ impl Trainer {
                 // Gradients of L' = gradients of L times dL'/dL (the chain rule).
                 let powered = ayla::power_loss(stats.loss, n1, n2);
                 if powered.dlmod_dl != 1.0 {
-                    self.grads.scale(powered.dlmod_dl);
+                    self.grads.scale(powered.dlmod_dl, ws.active_pixels());
                 }
                 report.lmod = powered.lmod;
                 report.branch = Some(powered.branch);
                 powered.exponent
             }
         };
-        report.grad_norm = self.grads.l2_norm();
+        let rows = ws.active_pixels();
+        report.grad_norm = self.grads.l2_norm(rows);
         if report.is_diverged() {
             return report;
         }
         let lr = self.config.learning_rate;
         if exponent == 1.0 {
             // The AYLA element-wise rule with N = 1 is the identity (see ayla::power_gradient).
-            self.model.sgd_step(&self.grads, lr);
+            self.model.sgd_step(&self.grads, rows, lr, |g| g);
         } else {
             self.model
-                .sgd_step_mapped(&self.grads, lr, |g| ayla::power_gradient(g, exponent));
+                .sgd_step(&self.grads, rows, lr, |g| ayla::power_gradient(g, exponent));
         }
         report
     }
