@@ -13,7 +13,7 @@ NPM_STAMP := node_modules/.installed
 # `cargo install` puts wasm-bindgen here.
 export PATH := $(or $(CARGO_INSTALL_ROOT),$(CARGO_HOME),$(HOME)/.cargo)/bin:$(PATH)
 
-.PHONY: serve build test clean distclean setup setup-rust setup-data setup-browser
+.PHONY: serve build test bench clean distclean setup setup-rust setup-data setup-browser
 .DELETE_ON_ERROR:
 
 ## serve: set up, build, and serve www/ at http://127.0.0.1:$(PORT)/
@@ -27,6 +27,10 @@ build: setup $(PKG)
 ## test: set up (plus Chromium), then fmt, clippy, native, browser and end-to-end tests
 test: setup setup-browser
 	@scripts/test.sh
+
+## bench: speed figures (native, wasm in Chromium, the real page) → target/bench.json
+bench: build setup-browser
+	@node scripts/bench.mjs
 
 setup: setup-rust setup-data
 
