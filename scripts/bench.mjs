@@ -71,6 +71,12 @@ async function pageFigures(page, base) {
   }
   const slowest = Math.max(...saved.runs.map((r) => r.metrics[0].seconds));
   record('page', 'epoch_both_methods_parallel_seconds', slowest, 's');
+  const { train_size: train, hidden } = saved.parameters;
+  const flops = await page.evaluate(
+    async ([train, hidden]) => (await import('./pkg/ayla.js')).epoch_flops(train, 10_000, hidden),
+    [train, hidden],
+  );
+  record('page', 'epoch_both_methods_dense_equivalent', (2 * flops) / slowest / 1e9, 'GFLOP/s');
 }
 
 nativeFigures();

@@ -47,6 +47,12 @@ pub fn eval_flops_per_sample(hidden: usize) -> f64 {
     2.0 * (p * h + h * c)
 }
 
+/// Dense-equivalent operations of one epoch of one method: `train` training images and a
+/// validation pass over `test` images.
+pub fn epoch_flops(train: usize, test: usize, hidden: usize) -> f64 {
+    train as f64 * train_flops_per_sample(hidden) + test as f64 * eval_flops_per_sample(hidden)
+}
+
 /// Runs `f` repeatedly for at least `min_seconds` (after one warm-up call) and returns the
 /// mean seconds per call.
 fn time_per_call(clock: fn() -> f64, min_seconds: f64, mut f: impl FnMut()) -> f64 {
@@ -226,8 +232,7 @@ pub fn step_figures(clock: fn() -> f64, train: &Arc<Dataset>, test: &Arc<Dataset
 /// dense-equivalent GFLOP/s (training images plus the validation pass).
 pub fn epoch_figures(clock: fn() -> f64, train: &Arc<Dataset>, test: &Arc<Dataset>) -> Vec<Figure> {
     let config = Config::default();
-    let flops = train.len() as f64 * train_flops_per_sample(config.hidden)
-        + test.len() as f64 * eval_flops_per_sample(config.hidden);
+    let flops = epoch_flops(train.len(), test.len(), config.hidden);
     let mut figures = Vec::new();
     for method in [Method::Normal, Method::ayla(&config)] {
         let mut trainer = Trainer::new(config, method, Arc::clone(train), Arc::clone(test), clock);

@@ -20,6 +20,13 @@ fn clock() -> f64 {
     performance_now() / 1e3
 }
 
+/// Dense-equivalent floating-point operations of one epoch of one method (see
+/// `bench::epoch_flops`), for the page benchmark's GFLOP/s.
+#[wasm_bindgen]
+pub fn epoch_flops(train: usize, test: usize, hidden: usize) -> f64 {
+    bench::epoch_flops(train, test, hidden)
+}
+
 /// Runs the benchmarks on the four IDX files and returns `[{name, value, unit}, …]`.
 #[wasm_bindgen]
 pub fn run_benchmarks(
