@@ -24,7 +24,7 @@ fn load(images: &str, labels: &str) -> Arc<Dataset> {
             )
         })
     };
-    Arc::new(Dataset::from_idx(&read(images), &read(labels)).expect("valid MNIST"))
+    Arc::new(Dataset::from_idx(read(images), read(labels)).expect("valid MNIST"))
 }
 
 fn main() {

@@ -164,7 +164,7 @@ fn load(dir: &Path, images: &str, labels: &str) -> Result<Dataset, String> {
     let read = |name: &str| {
         std::fs::read(dir.join(name)).map_err(|e| format!("{}: {e}", dir.join(name).display()))
     };
-    Dataset::from_idx(&read(images)?, &read(labels)?).map_err(|e| format!("{}: {e}", dir.display()))
+    Dataset::from_idx(read(images)?, read(labels)?).map_err(|e| format!("{}: {e}", dir.display()))
 }
 
 fn load_init(dir: &Path, hidden: usize) -> Result<Mlp, String> {

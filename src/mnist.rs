@@ -157,35 +157,28 @@ pub struct Dataset {
 }
 
 impl Dataset {
-    /// Parses and cross-checks an image file and a label file.
-    pub fn from_idx(images: &[u8], labels: &[u8]) -> Result<Dataset, IdxError> {
-        let images = parse_images(images)?;
-        let labels = parse_labels(labels)?;
-        Dataset::new(images, labels)
+    /// Parses and cross-checks an image file and a label file, taking them over: the
+    /// headers are cut off in place, so the pixels are not copied a second time.
+    pub fn from_idx(mut images: Vec<u8>, mut labels: Vec<u8>) -> Result<Dataset, IdxError> {
+        check_idx(&images, &labels)?;
+        images.drain(..IMAGES_HEADER);
+        labels.drain(..LABELS_HEADER);
+        Ok(Dataset::from_checked(images, labels))
     }
 
     /// Builds a dataset from raw pixels (`PIXELS` bytes per image) and labels.
     pub fn new(images: Vec<u8>, labels: Vec<u8>) -> Result<Dataset, IdxError> {
-        let count = images.len() / PIXELS;
-        if images.len() % PIXELS != 0 || count != labels.len() {
-            return Err(IdxError::CountMismatch {
-                images: count,
-                labels: labels.len(),
-            });
-        }
-        if let Some((index, &label)) = labels
-            .iter()
-            .enumerate()
-            .find(|(_, &l)| usize::from(l) >= CLASSES)
-        {
-            return Err(IdxError::BadLabel { index, label });
-        }
+        check_pair(&images, &labels)?;
+        Ok(Dataset::from_checked(images, labels))
+    }
+
+    fn from_checked(images: Vec<u8>, labels: Vec<u8>) -> Dataset {
         let nonzero = NonzeroPixels::new(&images);
-        Ok(Dataset {
+        Dataset {
             images,
             labels,
             nonzero,
-        })
+        }
     }
 
     /// Number of images.
@@ -271,22 +264,46 @@ fn body(bytes: &[u8], kind: FileKind, header: usize, expected: u64) -> Result<&[
     }
 }
 
-/// Parses an IDX image file into its pixels (`count × PIXELS` bytes).
-pub fn parse_images(bytes: &[u8]) -> Result<Vec<u8>, IdxError> {
+/// Checks that an image file and a label file are well formed and belong together, without
+/// copying anything; returns the number of images.
+pub fn check_idx(images: &[u8], labels: &[u8]) -> Result<usize, IdxError> {
+    check_pair(parse_images(images)?, parse_labels(labels)?)
+}
+
+/// Checks raw pixels against labels: one label per image, each below `CLASSES`.
+fn check_pair(pixels: &[u8], labels: &[u8]) -> Result<usize, IdxError> {
+    let count = pixels.len() / PIXELS;
+    if pixels.len() % PIXELS != 0 || count != labels.len() {
+        return Err(IdxError::CountMismatch {
+            images: count,
+            labels: labels.len(),
+        });
+    }
+    match labels.iter().position(|&l| usize::from(l) >= CLASSES) {
+        Some(index) => Err(IdxError::BadLabel {
+            index,
+            label: labels[index],
+        }),
+        None => Ok(count),
+    }
+}
+
+/// The pixels of an IDX image file (`count × PIXELS` bytes), after checking its header.
+pub fn parse_images(bytes: &[u8]) -> Result<&[u8], IdxError> {
     let dims = header(bytes, FileKind::Images, IMAGES_MAGIC, IMAGES_HEADER)?;
     let (count, rows, cols) = (dims[0], dims[1], dims[2]);
     if rows as usize != SIDE || cols as usize != SIDE {
         return Err(IdxError::BadShape { rows, cols });
     }
     let expected = u64::from(count) * PIXELS as u64;
-    Ok(body(bytes, FileKind::Images, IMAGES_HEADER, expected)?.to_vec())
+    body(bytes, FileKind::Images, IMAGES_HEADER, expected)
 }
 
-/// Parses an IDX label file into its labels (not yet range-checked).
-pub fn parse_labels(bytes: &[u8]) -> Result<Vec<u8>, IdxError> {
+/// The labels of an IDX label file (not yet range-checked), after checking its header.
+pub fn parse_labels(bytes: &[u8]) -> Result<&[u8], IdxError> {
     let dims = header(bytes, FileKind::Labels, LABELS_MAGIC, LABELS_HEADER)?;
     let expected = u64::from(dims[0]);
-    Ok(body(bytes, FileKind::Labels, LABELS_HEADER, expected)?.to_vec())
+    body(bytes, FileKind::Labels, LABELS_HEADER, expected)
 }
 
 /// Builds IDX bytes for `count` images; used by tests and by anyone writing IDX files.

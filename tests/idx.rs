@@ -4,7 +4,8 @@
 mod common;
 
 use ayla::mnist::{
-    encode_images, encode_labels, parse_images, parse_labels, Dataset, FileKind, IdxError, PIXELS,
+    check_idx, encode_images, encode_labels, parse_images, parse_labels, Dataset, FileKind,
+    IdxError, PIXELS,
 };
 
 fn tiny(count: usize) -> (Vec<u8>, Vec<u8>) {
@@ -16,7 +17,7 @@ fn tiny(count: usize) -> (Vec<u8>, Vec<u8>) {
 #[test]
 fn well_formed_files_parse() {
     let (images, labels) = tiny(3);
-    let data = Dataset::from_idx(&images, &labels).unwrap();
+    let data = Dataset::from_idx(images.clone(), labels.clone()).unwrap();
     assert_eq!(data.len(), 3);
     assert_eq!(data.image(1), &images[16 + PIXELS..16 + 2 * PIXELS]);
     assert_eq!(data.labels(), &[0, 1, 2]);
@@ -168,7 +169,7 @@ fn trailing_bytes_are_reported() {
 fn count_mismatch_is_reported() {
     let (images, _) = tiny(3);
     let (_, labels) = tiny(2);
-    let err = Dataset::from_idx(&images, &labels).unwrap_err();
+    let err = Dataset::from_idx(images.clone(), labels.clone()).unwrap_err();
     assert_eq!(
         err,
         IdxError::CountMismatch {
@@ -186,7 +187,7 @@ fn count_mismatch_is_reported() {
 fn label_above_nine_is_reported() {
     let (images, mut labels) = tiny(3);
     labels[8 + 2] = 10;
-    let err = Dataset::from_idx(&images, &labels).unwrap_err();
+    let err = Dataset::from_idx(images.clone(), labels.clone()).unwrap_err();
     assert_eq!(
         err,
         IdxError::BadLabel {
@@ -243,13 +244,38 @@ fn every_error_reads_as_a_sentence() {
 }
 
 #[test]
+fn checking_without_parsing_finds_the_same_problems() {
+    let (images, labels) = tiny(3);
+    assert_eq!(check_idx(&images, &labels), Ok(3));
+    let (_, two_labels) = tiny(2);
+    assert_eq!(
+        check_idx(&images, &two_labels),
+        Err(IdxError::CountMismatch {
+            images: 3,
+            labels: 2
+        })
+    );
+    let mut bad = labels.clone();
+    bad[8] = 12;
+    assert_eq!(
+        check_idx(&images, &bad),
+        Dataset::from_idx(images.clone(), bad).map(|d| d.len())
+    );
+}
+
+#[test]
 fn take_keeps_the_first_images() {
     let (images, labels) = tiny(5);
-    let data = Dataset::from_idx(&images, &labels).unwrap().take(2);
+    let data = Dataset::from_idx(images.clone(), labels.clone())
+        .unwrap()
+        .take(2);
     assert_eq!(data.len(), 2);
     assert_eq!(data.labels(), &[0, 1]);
     assert_eq!(
-        Dataset::from_idx(&images, &labels).unwrap().take(99).len(),
+        Dataset::from_idx(images.clone(), labels.clone())
+            .unwrap()
+            .take(99)
+            .len(),
         5
     );
 }

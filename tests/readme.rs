@@ -4,23 +4,40 @@
 use ayla::config::FIELDS;
 
 fn number(cell: &str) -> f64 {
-    cell.trim().replace(',', "").parse().unwrap_or_else(|_| panic!("not a number: {cell:?}"))
+    cell.trim()
+        .replace(',', "")
+        .parse()
+        .unwrap_or_else(|_| panic!("not a number: {cell:?}"))
 }
 
 #[test]
 fn readme_parameter_table_matches_the_field_specs() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     for spec in FIELDS {
         let key = format!("| `{}` |", spec.key);
-        let row = readme.lines().find(|l| l.contains(&key)).unwrap_or_else(|| panic!("no README row for {}", spec.key));
+        let row = readme
+            .lines()
+            .find(|l| l.contains(&key))
+            .unwrap_or_else(|| panic!("no README row for {}", spec.key));
         let cells: Vec<&str> = row.split('|').map(str::trim).collect();
         // | label | key | default | limits |
         assert_eq!(number(cells[3]), spec.default, "{row}");
         let limits = cells[4];
         let max = format!("{}", spec.max as u64);
-        let grouped: String = max.as_bytes().rchunks(3).rev().map(|c| std::str::from_utf8(c).unwrap()).collect::<Vec<_>>().join(",");
+        let grouped: String = max
+            .as_bytes()
+            .rchunks(3)
+            .rev()
+            .map(|c| std::str::from_utf8(c).unwrap())
+            .collect::<Vec<_>>()
+            .join(",");
         assert!(limits.contains(&grouped), "{row}: max {grouped}");
-        let low = if spec.min_exclusive { "above 0".to_string() } else { format!("{} to", spec.min) };
+        let low = if spec.min_exclusive {
+            "above 0".to_string()
+        } else {
+            format!("{} to", spec.min)
+        };
         assert!(limits.starts_with(&low), "{row}: {low}");
     }
 }

@@ -50,10 +50,10 @@ fn run(method: MethodKind) -> Vec<FromWorker> {
     let (texts, post) = recorder();
     let mut run = WorkerRun::start(
         &start_text(method),
-        &train_images,
-        &train_labels,
-        &test_images,
-        &test_labels,
+        train_images,
+        train_labels,
+        test_images,
+        test_labels,
         post,
     )
     .expect("posting works")
@@ -135,9 +135,16 @@ fn start_with(start: &str, labels: &[u8]) -> (bool, Vec<FromWorker>) {
         labels
     };
     let (texts, post) = recorder();
-    let started = WorkerRun::start(start, &images, labels, &images, &good_labels, post)
-        .expect("posting works")
-        .is_some();
+    let started = WorkerRun::start(
+        start,
+        images.clone(),
+        labels.to_vec(),
+        images,
+        good_labels.clone(),
+        post,
+    )
+    .expect("posting works")
+    .is_some();
     let messages = texts
         .borrow()
         .iter()

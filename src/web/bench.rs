@@ -30,10 +30,10 @@ pub fn epoch_flops(train: usize, test: usize, hidden: usize) -> f64 {
 /// Runs the benchmarks on the four IDX files and returns `[{name, value, unit}, …]`.
 #[wasm_bindgen]
 pub fn run_benchmarks(
-    train_images: &[u8],
-    train_labels: &[u8],
-    test_images: &[u8],
-    test_labels: &[u8],
+    train_images: Vec<u8>,
+    train_labels: Vec<u8>,
+    test_images: Vec<u8>,
+    test_labels: Vec<u8>,
 ) -> Result<JsValue, JsError> {
     let load = |images, labels| {
         Dataset::from_idx(images, labels)

@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 use super::js::{from_js, to_js};
 use crate::config::{Config, FieldError, FIELDS};
 use crate::export::{self, Record};
-use crate::mnist::Dataset;
+use crate::mnist;
 use crate::protocol::{FromWorker, MethodKind, ToWorker, DATA_FILES};
 
 /// The parameters' specs (`key, input_id, label, default, min, max, min_exclusive,
@@ -72,8 +72,9 @@ struct DatasetSize {
     test: usize,
 }
 
-/// Parses the four IDX files before any worker starts, so a bad file is reported once,
-/// as a sentence naming what is wrong. Returns `{train, test}` image counts.
+/// Checks the four IDX files before any worker starts, so a bad file is reported once,
+/// as a sentence naming what is wrong. Returns `{train, test}` image counts. Nothing is
+/// kept: the workers parse their own copies.
 #[wasm_bindgen]
 pub fn check_dataset(
     train_images: &[u8],
@@ -81,14 +82,11 @@ pub fn check_dataset(
     test_images: &[u8],
     test_labels: &[u8],
 ) -> Result<JsValue, JsError> {
-    let train = Dataset::from_idx(train_images, train_labels)
+    let train = mnist::check_idx(train_images, train_labels)
         .map_err(|e| JsError::new(&format!("Training files: {e}")))?;
-    let test = Dataset::from_idx(test_images, test_labels)
+    let test = mnist::check_idx(test_images, test_labels)
         .map_err(|e| JsError::new(&format!("Test files: {e}")))?;
-    to_js(&DatasetSize {
-        train: train.len(),
-        test: test.len(),
-    })
+    to_js(&DatasetSize { train, test })
 }
 
 /// A fresh seed from the browser's secure random source (`crypto.getRandomValues`),

@@ -39,10 +39,10 @@ impl WorkerRun {
     /// `post` throws.
     pub fn start(
         start: &str,
-        train_images: &[u8],
-        train_labels: &[u8],
-        test_images: &[u8],
-        test_labels: &[u8],
+        train_images: Vec<u8>,
+        train_labels: Vec<u8>,
+        test_images: Vec<u8>,
+        test_labels: Vec<u8>,
         post: js_sys::Function,
     ) -> Result<Option<WorkerRun>, JsValue> {
         let (config, method) = match ToWorker::decode(start) {

@@ -29,7 +29,7 @@ fn read(name: &str) -> Vec<u8> {
 /// The 60,000 training images of real MNIST.
 pub fn mnist_train() -> Arc<Dataset> {
     Arc::new(
-        Dataset::from_idx(&read(mnist::TRAIN_IMAGES), &read(mnist::TRAIN_LABELS))
+        Dataset::from_idx(read(mnist::TRAIN_IMAGES), read(mnist::TRAIN_LABELS))
             .expect("valid MNIST"),
     )
 }
@@ -37,8 +37,7 @@ pub fn mnist_train() -> Arc<Dataset> {
 /// The 10,000 test images of real MNIST.
 pub fn mnist_test() -> Arc<Dataset> {
     Arc::new(
-        Dataset::from_idx(&read(mnist::TEST_IMAGES), &read(mnist::TEST_LABELS))
-            .expect("valid MNIST"),
+        Dataset::from_idx(read(mnist::TEST_IMAGES), read(mnist::TEST_LABELS)).expect("valid MNIST"),
     )
 }
 
