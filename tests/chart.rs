@@ -15,54 +15,10 @@ use plotters_backend::{
 };
 use serde_json::json;
 
-// ---------------------------------------------------------------------------------------
-// Histories
+#[path = "fixtures/histories.rs"]
+mod histories;
 
-/// Plausible metrics for one epoch; `offset` separates the two runs.
-fn metrics(epoch: usize, offset: f64) -> serde_json::Value {
-    let e = epoch as f64;
-    json!({
-        "epoch": epoch,
-        "loss": 0.8 / e.sqrt() + offset,
-        "accuracy": 0.95 - 0.15 / e - offset,
-        "val_loss": 0.45 / e.sqrt() + offset,
-        "val_accuracy": 0.96 - 0.12 / e - offset,
-        "grad_norm": 1.6 / e.powf(0.3) + offset,
-        "seconds": 2.5,
-        "diverged_at": null
-    })
-}
-
-fn history_json(epochs: usize, done: usize, hidden: &[&str]) -> String {
-    let run = |method: &str, offset: f64| {
-        let metrics: Vec<_> = (1..=done).map(|e| metrics(e, offset)).collect();
-        json!({ "method": method, "metrics": metrics, "diverged": false })
-    };
-    json!({
-        "n1": 0.95, "n2": 1.0, "epochs": epochs,
-        "runs": [run("Normal", 0.0), run("AYLA", 0.02)],
-        "hidden": hidden
-    })
-    .to_string()
-}
-
-/// AYLA breaks in epoch 3 (NaN loss, reported as null), Normal carries on to epoch 5.
-fn diverged_json() -> String {
-    let normal: Vec<_> = (1..=5).map(|e| metrics(e, 0.0)).collect();
-    let broken = json!({
-        "epoch": 3, "loss": null, "accuracy": 0.31, "val_loss": null,
-        "val_accuracy": 0.098, "grad_norm": null, "seconds": 1.0, "diverged_at": 17
-    });
-    let ayla = vec![metrics(1, 0.05), metrics(2, 0.05), broken];
-    json!({
-        "n1": 3.0, "n2": 1.5, "epochs": 5,
-        "runs": [
-            { "method": "Normal", "metrics": normal, "diverged": false },
-            { "method": "AYLA", "metrics": ayla, "diverged": true }
-        ]
-    })
-    .to_string()
-}
+use histories::{diverged_json, history_json, metrics};
 
 fn parse(json: &str) -> History {
     History::parse(json).expect("test history parses")

@@ -12,53 +12,10 @@ use web_sys::{Blob, CanvasRenderingContext2d, HtmlCanvasElement, ImageBitmap};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-// ---------------------------------------------------------------------------------------
-// Histories
+#[path = "fixtures/histories.rs"]
+mod histories;
 
-fn metrics(epoch: usize, offset: f64) -> Value {
-    let e = epoch as f64;
-    json!({
-        "epoch": epoch,
-        "loss": 0.8 / e.sqrt() + offset,
-        "accuracy": 0.95 - 0.15 / e - offset,
-        "val_loss": 0.45 / e.sqrt() + offset,
-        "val_accuracy": 0.96 - 0.12 / e - offset,
-        "grad_norm": 1.6 / e.powf(0.3) + offset,
-        "seconds": 2.5,
-        "diverged_at": null
-    })
-}
-
-fn history(epochs: usize, hidden: &[&str]) -> String {
-    let run = |method: &str, offset: f64| {
-        let metrics: Vec<Value> = (1..=epochs).map(|e| metrics(e, offset)).collect();
-        json!({ "method": method, "metrics": metrics, "diverged": false })
-    };
-    json!({
-        "n1": 0.95, "n2": 1.0, "epochs": epochs,
-        "runs": [run("Normal", 0.0), run("AYLA", 0.03)],
-        "hidden": hidden
-    })
-    .to_string()
-}
-
-/// AYLA's metrics are NaN (null) from epoch 3 on; Normal trains all 5 epochs.
-fn diverged_history() -> String {
-    let normal: Vec<Value> = (1..=5).map(|e| metrics(e, 0.0)).collect();
-    let broken = json!({
-        "epoch": 3, "loss": null, "accuracy": null, "val_loss": null,
-        "val_accuracy": null, "grad_norm": null, "seconds": 1.0, "diverged_at": 40
-    });
-    let ayla = vec![metrics(1, 0.05), metrics(2, 0.05), broken];
-    json!({
-        "n1": 3.0, "n2": 2.0, "epochs": 5,
-        "runs": [
-            { "method": "Normal", "metrics": normal, "diverged": false },
-            { "method": "AYLA", "metrics": ayla, "diverged": true }
-        ]
-    })
-    .to_string()
-}
+use histories::{diverged_json, history_json};
 
 const ALL_AYLA: [&str; 5] = [
     "AYLA accuracy",
@@ -165,7 +122,7 @@ fn draw(canvas: &HtmlCanvasElement, history: &str, theme: &str) -> Value {
 fn drawing_a_history_paints_both_colours_in_the_plots() {
     let canvas = page_canvas();
     let blank = Pixels::of(&canvas).rgba;
-    let layout = draw(&canvas, &history(5, &[]), "light");
+    let layout = draw(&canvas, &history_json(5, 5, &[]), "light");
     let pixels = Pixels::of(&canvas);
     assert_ne!(pixels.rgba, blank, "the canvas changed");
     let ratio = device_pixel_ratio();
@@ -179,7 +136,7 @@ fn drawing_a_history_paints_both_colours_in_the_plots() {
 #[wasm_bindgen_test]
 fn the_backing_store_is_css_size_times_device_pixel_ratio() {
     let canvas = page_canvas();
-    draw(&canvas, &history(2, &[]), "light");
+    draw(&canvas, &history_json(2, 2, &[]), "light");
     let ratio = device_pixel_ratio();
     assert_eq!(canvas.width(), (1200.0 * ratio).round() as u32);
     assert_eq!(canvas.height(), (450.0 * ratio).round() as u32);
@@ -192,7 +149,7 @@ fn a_canvas_without_css_size_keeps_its_attributes() {
     canvas.set_width(900);
     canvas.set_height(400);
     for _ in 0..3 {
-        let layout = draw(&canvas, &history(3, &[]), "light");
+        let layout = draw(&canvas, &history_json(3, 3, &[]), "light");
         assert_eq!(layout["width"], 900.0);
     }
     assert_eq!((canvas.width(), canvas.height()), (900, 400));
@@ -201,7 +158,7 @@ fn a_canvas_without_css_size_keeps_its_attributes() {
 #[wasm_bindgen_test]
 fn hiding_every_ayla_series_removes_the_blue() {
     let canvas = page_canvas();
-    let layout = draw(&canvas, &history(5, &ALL_AYLA), "light");
+    let layout = draw(&canvas, &history_json(5, 5, &ALL_AYLA), "light");
     let pixels = Pixels::of(&canvas);
     let ratio = device_pixel_ratio();
     assert_eq!(pixels.in_plots(&layout, ratio).filter(is_blue).count(), 0);
@@ -211,12 +168,12 @@ fn hiding_every_ayla_series_removes_the_blue() {
 #[wasm_bindgen_test]
 fn a_diverged_run_still_draws() {
     let canvas = page_canvas();
-    let layout = draw(&canvas, &diverged_history(), "light");
+    let layout = draw(&canvas, &diverged_json(), "light");
     let pixels = Pixels::of(&canvas);
     let ratio = device_pixel_ratio();
     assert!(pixels.in_plots(&layout, ratio).filter(is_blue).count() > 50);
     assert!(pixels.in_plots(&layout, ratio).filter(is_black).count() > 300);
-    let text = readout(&diverged_history(), 4).unwrap_or_else(|e| panic!("{}", message(e)));
+    let text = readout(&diverged_json(), 4).unwrap_or_else(|e| panic!("{}", message(e)));
     assert!(text.ends_with("AYLA: diverged in epoch 3"), "{text}");
 }
 
@@ -238,7 +195,7 @@ fn an_empty_history_draws_clean_axes() {
 #[wasm_bindgen_test]
 fn the_dark_theme_has_a_dark_background() {
     let canvas = page_canvas();
-    draw(&canvas, &history(5, &[]), "dark");
+    draw(&canvas, &history_json(5, 5, &[]), "dark");
     let [r, g, b, a] = Pixels::of(&canvas).at(2, 2);
     assert!(r < 60 && g < 60 && b < 60 && a == 255, "{:?}", [r, g, b, a]);
 }
@@ -246,9 +203,9 @@ fn the_dark_theme_has_a_dark_background() {
 #[wasm_bindgen_test]
 fn the_layout_maps_the_planned_epochs() {
     let canvas = page_canvas();
-    let layout = draw(&canvas, &history(2, &[]), "light");
+    let layout = draw(&canvas, &history_json(2, 2, &[]), "light");
     // Two epochs done of seven planned: the axis spans all seven from the start.
-    let mut seven: Value = serde_json::from_str(&history(2, &[])).unwrap();
+    let mut seven: Value = serde_json::from_str(&history_json(2, 2, &[])).unwrap();
     seven["epochs"] = json!(7);
     let layout_seven = draw(&canvas, &seven.to_string(), "light");
     for (layout, epochs) in [(layout, 2.0), (layout_seven, 7.0)] {
@@ -292,11 +249,11 @@ fn bad_json_is_an_error_not_a_panic() {
 #[wasm_bindgen_test]
 fn bad_themes_sizes_and_epochs_are_errors() {
     let canvas = page_canvas();
-    let theme = message(draw_chart(&canvas, &history(2, &[]), "sepia").unwrap_err());
+    let theme = message(draw_chart(&canvas, &history_json(2, 2, &[]), "sepia").unwrap_err());
     assert!(theme.contains("sepia"), "{theme}");
-    let size = message(export_png(&history(2, &[]), Some(0), Some(700)).unwrap_err());
+    let size = message(export_png(&history_json(2, 2, &[]), Some(0), Some(700)).unwrap_err());
     assert!(size.contains("0×700"), "{size}");
-    let epoch = message(readout(&history(2, &[]), 9).unwrap_err());
+    let epoch = message(readout(&history_json(2, 2, &[]), 9).unwrap_err());
     assert!(epoch.contains("Epoch 9"), "{epoch}");
 }
 
@@ -304,8 +261,8 @@ fn bad_themes_sizes_and_epochs_are_errors() {
 // Export
 
 async fn exported(width: Option<u32>, height: Option<u32>) -> Blob {
-    let promise =
-        export_png(&history(5, &[]), width, height).unwrap_or_else(|e| panic!("{}", message(e)));
+    let promise = export_png(&history_json(5, 5, &[]), width, height)
+        .unwrap_or_else(|e| panic!("{}", message(e)));
     JsFuture::from(promise).await.unwrap().unchecked_into()
 }
 
