@@ -62,6 +62,7 @@ test('a short run trains both methods, draws the chart and exports', async () =>
   assert.match(log, LINE('AYLA'));
   assert.equal(log.trim().split('\n').length, 2, log);
   assert.notEqual(await chartPixels(), blank, 'the chart changed');
+  assert.equal(await page.isVisible('#download'), false, 'the download bar is gone once loaded');
   assert.match(page.url(), /\?epochs=1&n1=0\.95&n2=1&batch=128&lr=0\.01&hidden=128&seed=7&train=6000$/);
   assert.match(await page.textContent('#run-info'), /Seed 7/);
   await page.screenshot({ path: `${ARTIFACTS}after.png`, fullPage: true });
