@@ -45,7 +45,7 @@ fn run() -> Result<(), String> {
     );
     let test = Arc::new(load(&options.data, mnist::TEST_IMAGES, mnist::TEST_LABELS)?);
     let start = match &options.init {
-        Some(dir) => load_init(dir, config.hidden)?,
+        Some(dir) => Mlp::read_raw(dir, config.hidden)?,
         None => Mlp::glorot(config.hidden, config.seed),
     };
     let mut trainers = [Method::ayla(&config), Method::Normal].map(|m| {
@@ -165,30 +165,6 @@ fn load(dir: &Path, images: &str, labels: &str) -> Result<Dataset, String> {
         std::fs::read(dir.join(name)).map_err(|e| format!("{}: {e}", dir.join(name).display()))
     };
     Dataset::from_idx(read(images)?, read(labels)?).map_err(|e| format!("{}: {e}", dir.display()))
-}
-
-fn load_init(dir: &Path, hidden: usize) -> Result<Mlp, String> {
-    let read = |name: &str| -> Result<Vec<f32>, String> {
-        let bytes = std::fs::read(dir.join(name))
-            .map_err(|e| format!("{}: {e}", dir.join(name).display()))?;
-        Ok(bytes
-            .chunks_exact(4)
-            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect())
-    };
-    Mlp::from_parts(
-        hidden,
-        read("w1.f32")?,
-        read("b1.f32")?,
-        read("w2.f32")?,
-        read("b2.f32")?,
-    )
-    .ok_or_else(|| {
-        format!(
-            "{}: the weights do not fit a 784-{hidden}-10 network",
-            dir.display()
-        )
-    })
 }
 
 /// Seconds since the first call.

@@ -70,6 +70,27 @@ impl Mlp {
         })
     }
 
+    /// Reads parameters saved as four raw little-endian f32 files, row-major, Dense layout:
+    /// `w1.f32` (784 × hidden), `b1.f32`, `w2.f32` (hidden × 10), `b2.f32` — the layout of
+    /// `tests/golden/`, so a run can start from weights another framework drew.
+    pub fn read_raw(dir: &std::path::Path, hidden: usize) -> Result<Mlp, String> {
+        let read = |name: &str| -> Result<Vec<f32>, String> {
+            let path = dir.join(name);
+            let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let values = bytes.chunks_exact(4);
+            Ok(values
+                .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                .collect())
+        };
+        let [w1, b1, w2, b2] = ["w1.f32", "b1.f32", "w2.f32", "b2.f32"];
+        Mlp::from_parts(hidden, read(w1)?, read(b1)?, read(w2)?, read(b2)?).ok_or_else(|| {
+            format!(
+                "{}: the weights do not fit a 784-{hidden}-10 network",
+                dir.display()
+            )
+        })
+    }
+
     pub fn hidden(&self) -> usize {
         self.b1.len()
     }

@@ -18,7 +18,7 @@ use serde_json::json;
 #[path = "fixtures/histories.rs"]
 mod histories;
 
-use histories::{diverged_json, history_json, metrics};
+use histories::{diverged_json, history_json, metrics, ALL_AYLA};
 
 fn parse(json: &str) -> History {
     History::parse(json).expect("test history parses")
@@ -267,15 +267,8 @@ fn readout_lists_every_series_of_both_runs() {
 
 #[test]
 fn readout_leaves_out_hidden_series_and_fully_hidden_runs() {
-    let all_ayla = [
-        "AYLA accuracy",
-        "AYLA val_accuracy",
-        "AYLA loss",
-        "AYLA val_loss",
-        "AYLA grad_norm",
-        "Normal grad_norm",
-    ];
-    let history = parse(&history_json(5, 5, &all_ayla));
+    let hidden = [&ALL_AYLA[..], &["Normal grad_norm"]].concat();
+    let history = parse(&history_json(5, 5, &hidden));
     let text = chart::readout(&history, 1).unwrap();
     assert_eq!(
         text,
@@ -511,14 +504,7 @@ fn both_colours_are_drawn_in_the_plots() {
 
 #[test]
 fn hidden_series_are_not_drawn() {
-    let all_ayla = [
-        "AYLA accuracy",
-        "AYLA val_accuracy",
-        "AYLA loss",
-        "AYLA val_loss",
-        "AYLA grad_norm",
-    ];
-    let drawn = draw(&history_json(5, 5, &all_ayla), Theme::Light, WIDE);
+    let drawn = draw(&history_json(5, 5, &ALL_AYLA), Theme::Light, WIDE);
     assert_eq!(drawn.count_in_plots(BLUE_RGB), 0);
     assert!(drawn.count_in_plots(BLACK_RGB) > 200);
     // Nor anywhere else: the legend greys the hidden entries.

@@ -15,15 +15,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 #[path = "fixtures/histories.rs"]
 mod histories;
 
-use histories::{diverged_json, history_json};
-
-const ALL_AYLA: [&str; 5] = [
-    "AYLA accuracy",
-    "AYLA val_accuracy",
-    "AYLA loss",
-    "AYLA val_loss",
-    "AYLA grad_norm",
-];
+use histories::{diverged_json, history_json, ALL_AYLA};
 
 // ---------------------------------------------------------------------------------------
 // The page side: a canvas in the document, its pixels, the layout handed back

@@ -47,24 +47,10 @@ pub fn golden_path(name: &str) -> PathBuf {
         .join(name)
 }
 
-fn read_f32(name: &str) -> Vec<f32> {
-    let bytes = std::fs::read(golden_path(name)).expect("golden file");
-    bytes
-        .chunks_exact(4)
-        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-        .collect()
-}
-
 /// The reference start: the golden `{w1,b1,w2,b2}.f32` files.
 pub fn golden_model() -> Mlp {
-    Mlp::from_parts(
-        128,
-        read_f32("w1.f32"),
-        read_f32("b1.f32"),
-        read_f32("w2.f32"),
-        read_f32("b2.f32"),
-    )
-    .expect("golden weights have the 784-128-10 shapes")
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+    Mlp::read_raw(&dir, 128).expect("golden weights have the 784-128-10 shapes")
 }
 
 pub fn golden_json(name: &str) -> serde_json::Value {
