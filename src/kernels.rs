@@ -75,6 +75,17 @@ impl NonzeroPixels {
         (&self.pixel[range.clone()], &self.value[range])
     }
 
+    /// A copy of the index of the first `n` images.
+    pub fn first(&self, n: usize) -> NonzeroPixels {
+        let n = n.min(self.start.len() - 1);
+        let kept = self.start[n] as usize;
+        NonzeroPixels {
+            start: self.start[..=n].to_vec(),
+            pixel: self.pixel[..kept].to_vec(),
+            value: self.value[..kept].to_vec(),
+        }
+    }
+
     /// Keeps the first `n` images.
     pub fn truncate(&mut self, n: usize) {
         if n + 1 < self.start.len() {

@@ -14,6 +14,7 @@ pub mod kernels;
 pub mod mnist;
 pub mod model;
 pub mod protocol;
+pub mod sweep;
 pub mod train;
 
 #[cfg(target_arch = "wasm32")]

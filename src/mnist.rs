@@ -208,6 +208,17 @@ impl Dataset {
         self.nonzero.image(i)
     }
 
+    /// A copy of the first `n` images (all of them if there are fewer), leaving this set
+    /// whole for other runs.
+    pub fn first(&self, n: usize) -> Dataset {
+        let n = n.min(self.len());
+        Dataset {
+            images: self.images[..n * PIXELS].to_vec(),
+            labels: self.labels[..n].to_vec(),
+            nonzero: self.nonzero.first(n),
+        }
+    }
+
     /// The first `n` images (all of them if there are fewer).
     pub fn take(mut self, n: usize) -> Dataset {
         let n = n.min(self.len());

@@ -1,0 +1,423 @@
+//! Sweeps: reading the grid a user types, planning the runs, estimating their time and
+//! summing up what they measured.
+#![cfg(not(target_arch = "wasm32"))]
+
+use ayla::config::{Config, FIELDS};
+use ayla::protocol::MethodKind;
+use ayla::sweep::{
+    parse_axis, JobResult, Speed, Sweep, SweepRecord, MAX_AXIS_VALUES, MAX_RUNS, SEEDS_FIELD,
+};
+use ayla::train::EpochMetrics;
+
+const N1: &ayla::config::FieldSpec = &FIELDS[1];
+
+fn sweep(pairs: &[(&str, &str)]) -> Result<Sweep, Vec<(String, String)>> {
+    Sweep::parse(|key| pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)).map_err(|errors| {
+        errors
+            .into_iter()
+            .map(|e| (e.key.to_string(), e.message))
+            .collect()
+    })
+}
+
+#[test]
+fn lists_and_ranges_give_ascending_values_without_repeats() {
+    assert_eq!(parse_axis(N1, "0.8, 0.9, 1.0"), Ok(vec![0.8, 0.9, 1.0]));
+    assert_eq!(parse_axis(N1, "1 0.5;0.5"), Ok(vec![0.5, 1.0]));
+    assert_eq!(
+        parse_axis(N1, "0.5:1.5:0.25"),
+        Ok(vec![0.5, 0.75, 1.0, 1.25, 1.5])
+    );
+    // Steps of 0.1 must land on the stop despite binary rounding.
+    assert_eq!(
+        parse_axis(N1, "0.1:0.5:0.1"),
+        Ok(vec![0.1, 0.2, 0.3, 0.4, 0.5])
+    );
+    // A stop between steps is not reached.
+    assert_eq!(parse_axis(N1, "1:2:0.4"), Ok(vec![1.0, 1.4, 1.8]));
+    assert_eq!(
+        parse_axis(N1, "0.9, 1:1.2:0.1"),
+        Ok(vec![0.9, 1.0, 1.1, 1.2])
+    );
+}
+
+#[test]
+fn bad_grids_are_explained() {
+    let cases = [
+        (
+            "",
+            "N1 is empty; enter values like 0.8, 0.9 or a range like 0.5:1.5:0.25.",
+        ),
+        ("0.8, abc", "“abc” is not a number."),
+        ("0.8, 0", "N1 must be above 0 and at most 10."),
+        (
+            "0.5:1.5",
+            "“0.5:1.5” is not a range; write start:stop:step, e.g. 0.5:1.5:0.25.",
+        ),
+        ("1:0.5:0.1", "In “1:0.5:0.1” the stop is below the start."),
+        ("0.5:1:0", "The step in “0.5:1:0” must be above 0."),
+        ("0.5:1:-1", "The step in “0.5:1:-1” must be above 0."),
+        ("0.5:1:x", "The step in “0.5:1:x” is not a number."),
+        ("0.5:11:1", "N1 must be above 0 and at most 10."),
+        (
+            "0.1:10:0.1",
+            "N1 has more than 12 values; use a coarser step.",
+        ),
+        (
+            "1,2,3,4,5,6,7,8,9,10,0.5,1.5,2.5",
+            "N1 has more than 12 values; use a coarser step.",
+        ),
+    ];
+    for (text, message) in cases {
+        assert_eq!(parse_axis(N1, text), Err(message.to_string()), "{text:?}");
+    }
+    assert_eq!(
+        parse_axis(N1, "0.1:1.2:0.1").map(|v| v.len()),
+        Ok(MAX_AXIS_VALUES)
+    );
+}
+
+#[test]
+fn a_sweep_reads_every_field_and_reports_every_problem() {
+    let s = sweep(&[
+        ("n1", "0.9,1"),
+        ("n2", "0.5:1:0.5"),
+        ("seeds", "3"),
+        ("epochs", "2"),
+    ])
+    .unwrap();
+    assert_eq!(
+        (s.n1.clone(), s.n2.clone(), s.seeds),
+        (vec![0.9, 1.0], vec![0.5, 1.0], 3)
+    );
+    assert_eq!(
+        (s.base.epochs, s.base.seed, s.base.n1, s.base.n2),
+        (2, 42, 0.9, 0.5)
+    );
+    // Untouched fields keep the defaults; one seed by default.
+    let d = sweep(&[]).unwrap();
+    assert_eq!(
+        (d.n1.clone(), d.n2.clone(), d.seeds),
+        (vec![0.95], vec![1.0], 1)
+    );
+
+    let errors = sweep(&[("epochs", "0"), ("n2", "x"), ("seeds", "11"), ("n1", "")]).unwrap_err();
+    let keys: Vec<&str> = errors.iter().map(|(k, _)| k.as_str()).collect();
+    // In the page's order, seeds (not one of FIELDS) last.
+    assert_eq!(keys, ["epochs", "n1", "n2", "seeds"]);
+    assert_eq!(errors[3].1, "Seeds must be at least 1 and at most 10.");
+}
+
+#[test]
+fn over_large_grids_are_refused_with_the_count() {
+    // 12 × 12 settings × 3 seeds + 3 Normal = 435 runs.
+    let errors =
+        sweep(&[("n1", "0.1:1.2:0.1"), ("n2", "0.1:1.2:0.1"), ("seeds", "3")]).unwrap_err();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].0, "n1");
+    assert_eq!(
+        errors[0].1,
+        format!(
+            "The sweep would be 435 runs (12 × 12 settings × 3 seeds, plus Normal); the limit \
+             is {MAX_RUNS}. Use fewer values or seeds."
+        )
+    );
+    // 12 × 12 with one seed is 145 runs: allowed.
+    assert_eq!(
+        sweep(&[("n1", "0.1:1.2:0.1"), ("n2", "0.1:1.2:0.1")])
+            .unwrap()
+            .run_count(),
+        145
+    );
+}
+
+#[test]
+fn each_seed_has_a_normal_baseline_first_and_every_setting_once() {
+    let s = sweep(&[
+        ("n1", "0.9,1"),
+        ("n2", "0.5,1"),
+        ("seeds", "2"),
+        ("seed", "7"),
+    ])
+    .unwrap();
+    let jobs = s.jobs();
+    assert_eq!(jobs.len(), s.run_count());
+    assert_eq!(jobs.len(), 10);
+    for (id, job) in jobs.iter().enumerate() {
+        assert_eq!(job.id, id);
+        let seed = 7 + (id / 5) as u64;
+        assert_eq!(job.config.seed, seed, "job {id}");
+        // Every run of a seed shares everything but the method and exponents.
+        assert_eq!(
+            Config {
+                n1: 0.9,
+                n2: 0.5,
+                seed: 7,
+                ..job.config
+            },
+            s.base
+        );
+    }
+    let settings: Vec<(MethodKind, f32, f32)> = jobs[..5]
+        .iter()
+        .map(|j| (j.method, j.config.n1, j.config.n2))
+        .collect();
+    assert_eq!(settings[0].0, MethodKind::Normal);
+    assert_eq!(
+        settings[1..],
+        [
+            (MethodKind::Ayla, 0.9, 0.5),
+            (MethodKind::Ayla, 0.9, 1.0),
+            (MethodKind::Ayla, 1.0, 0.5),
+            (MethodKind::Ayla, 1.0, 1.0)
+        ]
+    );
+}
+
+#[test]
+fn seeds_wrap_within_the_seed_fields_range() {
+    let s = sweep(&[("seed", "4294967295"), ("seeds", "2")]).unwrap();
+    assert_eq!(s.seed_values(), [4_294_967_295, 0]);
+}
+
+#[test]
+fn the_link_reproduces_the_sweep() {
+    let s = sweep(&[
+        ("n1", "0.5:1:0.25"),
+        ("n2", "1"),
+        ("seeds", "2"),
+        ("lr", "0.05"),
+    ])
+    .unwrap();
+    let query = s.query();
+    assert!(
+        query.starts_with("mode=sweep&epochs=5&n1=0.5,0.75,1&n2=1&"),
+        "{query}"
+    );
+    assert!(query.ends_with("&seeds=2"), "{query}");
+    let pairs: Vec<(&str, &str)> = query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .collect();
+    assert_eq!(sweep(&pairs).unwrap(), s);
+}
+
+#[test]
+fn the_estimate_deals_runs_to_the_first_free_worker() {
+    let s = sweep(&[
+        ("n1", "0.9,1"),
+        ("n2", "1"),
+        ("epochs", "1"),
+        ("train", "60000"),
+    ])
+    .unwrap();
+    // Validation costs nothing here, so each run is 60,000 images: Normal 1 s, AYLA 2 s.
+    let speed = Speed {
+        normal: 60_000.0,
+        ayla: 30_000.0,
+        start_up: 0.5,
+    };
+    let no_test = 0;
+    // One worker: 0.5 + 1 + 2 + 2.
+    assert!((s.estimate_seconds(60_000, no_test, speed, 1) - 5.5).abs() < 1e-9);
+    // Two: worker A takes Normal then the second AYLA (0.5 + 1 + 2), B the first (0.5 + 2).
+    assert!((s.estimate_seconds(60_000, no_test, speed, 2) - 3.5).abs() < 1e-9);
+    // Three: every run at once; the longest decides.
+    assert!((s.estimate_seconds(60_000, no_test, speed, 3) - 2.5).abs() < 1e-9);
+    // A smaller data set than `train` asks for trains on what there is.
+    assert!((s.estimate_seconds(30_000, no_test, speed, 3) - 1.5).abs() < 1e-9);
+    // Validation adds a forward pass per test image: cheaper than training one.
+    let with_test = s.estimate_seconds(60_000, 10_000, speed, 1);
+    assert!(
+        with_test > 5.5 && with_test < 5.5 + 5.0 / 6.0,
+        "{with_test}"
+    );
+}
+
+#[test]
+fn the_bench_speed_predicts_a_full_epoch_pair_near_what_the_page_measured() {
+    // `make bench` measured 1.05 s (Normal) and 1.32 s (AYLA) for one epoch of both in
+    // parallel (60,000 + 10,000 images); the default speed must agree with that.
+    let one = |method: &str| {
+        let s = sweep(&[("n1", "1"), ("n2", "1"), ("epochs", "1")]).unwrap();
+        let speed = Speed {
+            start_up: 0.0,
+            ..Speed::BENCH
+        };
+        let only = |rate: f64| Speed {
+            normal: rate,
+            ayla: rate,
+            ..speed
+        };
+        let rate = if method == "Normal" {
+            speed.normal
+        } else {
+            speed.ayla
+        };
+        // Two runs on two workers: the estimate is one run's time.
+        s.estimate_seconds(60_000, 10_000, only(rate), 2)
+    };
+    assert!((one("Normal") - 1.05).abs() < 0.05, "{}", one("Normal"));
+    assert!((one("AYLA") - 1.32).abs() < 0.05, "{}", one("AYLA"));
+}
+
+fn epoch(epoch: usize, val_accuracy: f32, val_loss: f32) -> EpochMetrics {
+    EpochMetrics {
+        epoch,
+        loss: val_loss,
+        accuracy: val_accuracy,
+        val_loss,
+        val_accuracy,
+        grad_norm: 1.0,
+        seconds: 1.0,
+        diverged_at: None,
+    }
+}
+
+fn done(job: usize, metrics: Vec<EpochMetrics>) -> JobResult {
+    JobResult {
+        job,
+        metrics,
+        done: true,
+    }
+}
+
+/// 1 × 2 grid (N1 = 0.9; N2 = 0.5, 4), two seeds: jobs 0 Normal, 1 (0.9, 0.5), 2 (0.9, 4),
+/// then 3, 4, 5 for the second seed.
+fn record() -> SweepRecord {
+    let s = sweep(&[
+        ("n1", "0.9"),
+        ("n2", "0.5, 4"),
+        ("seeds", "2"),
+        ("epochs", "2"),
+    ])
+    .unwrap();
+    let diverged = EpochMetrics {
+        diverged_at: Some(3),
+        ..epoch(1, f32::NAN, f32::NAN)
+    };
+    SweepRecord {
+        sweep: s,
+        results: vec![
+            done(0, vec![epoch(1, 0.80, 0.60), epoch(2, 0.90, 0.40)]),
+            done(1, vec![epoch(1, 0.79, 0.62), epoch(2, 0.92, 0.35)]),
+            done(2, vec![diverged]),
+            done(3, vec![epoch(1, 0.82, 0.58), epoch(2, 0.88, 0.45)]),
+            done(4, vec![epoch(1, 0.85, 0.50), epoch(2, 0.86, 0.47)]),
+            // Still running: not counted.
+            JobResult {
+                job: 5,
+                metrics: vec![epoch(1, 0.5, 1.0)],
+                done: false,
+            },
+        ],
+    }
+}
+
+#[test]
+fn the_table_has_normal_then_every_setting_with_mean_and_std_over_seeds() {
+    let rows = record().rows();
+    assert_eq!(rows.len(), 3);
+    let normal = &rows[0];
+    assert_eq!(
+        (normal.method, normal.n1, normal.n2),
+        (MethodKind::Normal, None, None)
+    );
+    assert_eq!(
+        (normal.runs_done, normal.runs_total, normal.diverged),
+        (2, 2, 0)
+    );
+    let acc = normal.final_val_accuracy.unwrap();
+    assert!((acc.mean - 0.89).abs() < 1e-6);
+    // Sample standard deviation of 0.90 and 0.88.
+    assert!((acc.std.unwrap() - 0.014_142_1).abs() < 1e-6);
+    assert!(normal.first_beat.is_empty());
+
+    let good = &rows[1];
+    assert_eq!((good.n1, good.n2), (Some(0.9), Some(0.5)));
+    assert!((good.best_val_loss.unwrap().mean - 0.41).abs() < 1e-6);
+    assert!((good.best_val_accuracy.unwrap().mean - 0.89).abs() < 1e-6);
+    // Gains: +0.02 (seed 1), −0.02 (seed 2).
+    let gain = good.gain.unwrap();
+    assert!(gain.mean.abs() < 1e-6 && gain.n == 2);
+    // Seed 1 beat Normal only in epoch 2; seed 2 from epoch 1.
+    assert_eq!(good.first_beat, [Some(2), Some(1)]);
+
+    let bad = &rows[2];
+    assert_eq!((bad.n1, bad.n2), (Some(0.9), Some(4.0)));
+    assert_eq!((bad.runs_done, bad.runs_total, bad.diverged), (1, 2, 1));
+    assert_eq!((bad.final_val_accuracy, bad.gain), (None, None));
+    assert_eq!(bad.first_beat, [None]);
+}
+
+#[test]
+fn single_values_have_no_std() {
+    let mut r = record();
+    r.results.retain(|j| j.job < 3);
+    let rows = r.rows();
+    let acc = rows[1].final_val_accuracy.unwrap();
+    assert_eq!((acc.n, acc.std), (1, None));
+    assert!((acc.mean - 0.92).abs() < 1e-6);
+}
+
+#[test]
+fn the_csv_has_one_line_per_row_with_every_parameter() {
+    let csv = record().to_csv();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 4);
+    let header: Vec<&str> = lines[0].split(',').collect();
+    assert_eq!(
+        header[..7],
+        [
+            "epochs",
+            "batch",
+            "lr",
+            "hidden",
+            "seed",
+            "train",
+            SEEDS_FIELD.key
+        ]
+    );
+    assert_eq!(header[7..10], ["method", "n1", "n2"]);
+    assert_eq!(*header.last().unwrap(), "first_beat_epochs");
+    for line in &lines[1..] {
+        assert_eq!(line.split(',').count(), header.len(), "{line}");
+    }
+    assert!(lines[1].starts_with("2,128,0.01,128,42,60000,2,Normal,,,2,2,0,"));
+    assert!(lines[2].contains(",AYLA,0.9,0.5,2,2,0,"));
+    assert!(lines[2].ends_with(",2 1"));
+    assert!(lines[3].contains(",AYLA,0.9,4,1,2,1,"));
+    assert!(lines[3].ends_with(",never"));
+}
+
+#[test]
+fn the_json_has_the_parameters_the_link_the_table_and_every_run() {
+    let json: serde_json::Value = serde_json::from_str(&record().to_json()).unwrap();
+    assert_eq!(json["parameters"]["seeds"], 2);
+    assert_eq!(json["parameters"]["n2"], serde_json::json!([0.5, 4.0]));
+    assert_eq!(json["parameters"]["base"]["epochs"], 2);
+    assert!(json["query"].as_str().unwrap().starts_with("mode=sweep&"));
+    assert_eq!(json["rows"].as_array().unwrap().len(), 3);
+    let runs = json["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 6);
+    assert_eq!(runs[2]["diverged"], true);
+    assert_eq!(runs[2]["n2"], 4.0);
+    assert_eq!(
+        runs[2]["metrics"][0]["val_accuracy"],
+        serde_json::Value::Null
+    );
+    assert_eq!(runs[4]["seed"], 43);
+    assert_eq!(runs[5]["done"], false);
+    assert_eq!(runs[0]["n1"], serde_json::Value::Null);
+}
+
+#[test]
+fn a_record_survives_the_trip_through_the_page() {
+    let r = record();
+    let text = serde_json::to_string(&r).unwrap();
+    let back = SweepRecord::parse(&text).unwrap();
+    assert_eq!(back.rows(), r.rows());
+    assert!(SweepRecord::parse("{}")
+        .unwrap_err()
+        .starts_with("The sweep record is malformed"));
+}
