@@ -7,6 +7,7 @@
 mod axes;
 mod error;
 mod figure;
+mod heatmap;
 mod history;
 mod legend;
 mod readout;
@@ -16,6 +17,10 @@ pub use error::ChartError;
 pub use figure::{
     draw, export_scale, panel_grid, Layout, Palette, Panel, PanelLayout, Theme, EXPORT_HEIGHT,
     EXPORT_WIDTH,
+};
+pub use heatmap::{
+    draw_heatmap, heat_colour, heat_limit, heatmap_export_scale, CellBox, HeatCell, HeatLayout,
+    HeatMap, HEATMAP_EXPORT_HEIGHT, HEATMAP_EXPORT_WIDTH, HEAT_CAPTION,
 };
 pub use history::{series_name, History, MethodName, Metric, Run};
 pub use readout::readout;

@@ -268,7 +268,7 @@ fn draw_title<DB: DrawingBackend>(
 
 /// An exponent as the user typed it: "1.0" rather than "1", "0.95" rather than the f32
 /// round trip "0.949999988079071".
-fn exponent(value: f64) -> String {
+pub(super) fn exponent(value: f64) -> String {
     let fixed = format!("{value:.6}");
     let trimmed = fixed.trim_end_matches('0');
     if trimmed.ends_with('.') {
@@ -405,7 +405,7 @@ fn draw_panel<DB: DrawingBackend>(
 }
 
 /// The width in device pixels of the widest of these labels.
-fn widest<DB: DrawingBackend>(
+pub(super) fn widest<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     labels: &[String],
     font: &TextStyle,
