@@ -323,8 +323,9 @@ const TICK_FONT: f64 = 12.0;
 const AXIS_FONT: f64 = 13.0;
 const CAPTION_FONT: f64 = 12.0;
 const KEY_FONT: f64 = 12.0;
-/// Label gap between the grid and its tick labels, and between those and "N1"/"N2".
+/// Between the grid and its tick labels.
 const TICK_GAP: f64 = 6.0;
+/// Between the tick labels and "N1" / "N2".
 const AXIS_GAP: f64 = 8.0;
 const BAR_GAP: f64 = 20.0;
 const BAR_WIDTH: f64 = 16.0;
@@ -646,14 +647,16 @@ fn draw_title<DB: DrawingBackend>(
         let (w, _) = root.estimate_text_size(text, font).map_err(drawing)?;
         Ok(w as i32 <= room)
     };
-    let mut font = pen.bold_font(TITLE_FONT, pen.palette.text);
-    let mut text = title.to_string();
-    for size in [TITLE_FONT, 15.0, 14.0, 13.0, 12.0, 11.0] {
-        font = pen.bold_font(size, pen.palette.text);
-        if fits(&text, &font)? {
+    let sizes = [TITLE_FONT, 15.0, 14.0, 13.0, 12.0, 11.0];
+    let mut font = pen.bold_font(sizes[sizes.len() - 1], pen.palette.text);
+    for size in sizes {
+        let candidate = pen.bold_font(size, pen.palette.text);
+        if fits(title, &candidate)? {
+            font = candidate;
             break;
         }
     }
+    let mut text = title.to_string();
     let mut chars: Vec<char> = title.chars().collect();
     while !fits(&text, &font)? && !chars.is_empty() {
         chars.pop();
