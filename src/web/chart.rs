@@ -3,11 +3,11 @@
 
 use js_sys::{Function, Promise, JSON};
 use plotters::prelude::IntoDrawingArea;
-use plotters_canvas::CanvasBackend;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
 
+use super::canvas::canvas_backend;
 use crate::chart::{self, History, Theme, EXPORT_HEIGHT, EXPORT_WIDTH};
 
 /// Draws the whole figure from the whole history (a JSON string, see `chart::History`) in
@@ -63,16 +63,16 @@ fn draw_on(
     theme: Theme,
     scale: f64,
 ) -> Result<chart::Layout, JsError> {
-    let backend = CanvasBackend::with_canvas_object(canvas.clone())
-        .ok_or_else(|| JsError::new("The chart canvas has no 2D drawing context."))?;
-    let root = backend.into_drawing_area();
+    // Our backend, not plotters-canvas's own: it measures text without touching the DOM,
+    // as the page's Content-Security-Policy requires (see `super::canvas`).
+    let root = canvas_backend(canvas)?.into_drawing_area();
     Ok(chart::draw(&root, history, theme, scale)?)
 }
 
 /// Sizes the backing store to the canvas's CSS size × devicePixelRatio and returns that
 /// ratio. A canvas with no CSS size (hidden, detached) keeps its attributes at scale 1:
 /// scaling them again on every redraw would grow it without end.
-fn fit_backing_store(canvas: &HtmlCanvasElement) -> f64 {
+pub(crate) fn fit_backing_store(canvas: &HtmlCanvasElement) -> f64 {
     let (css_width, css_height) = (canvas.client_width(), canvas.client_height());
     if css_width <= 0 || css_height <= 0 {
         return 1.0;
@@ -94,7 +94,7 @@ fn fit_backing_store(canvas: &HtmlCanvasElement) -> f64 {
     ratio
 }
 
-fn detached_canvas(width: u32, height: u32) -> Result<HtmlCanvasElement, JsError> {
+pub(crate) fn detached_canvas(width: u32, height: u32) -> Result<HtmlCanvasElement, JsError> {
     let no_canvas = || JsError::new("No document to create the export canvas in.");
     let document = web_sys::window()
         .and_then(|w| w.document())
@@ -110,7 +110,7 @@ fn detached_canvas(width: u32, height: u32) -> Result<HtmlCanvasElement, JsError
 }
 
 /// `canvas.toBlob` as a Promise of a PNG Blob; rejects if the browser encodes nothing.
-fn png_blob(canvas: HtmlCanvasElement) -> Promise {
+pub(crate) fn png_blob(canvas: HtmlCanvasElement) -> Promise {
     Promise::new(&mut |resolve: Function, reject: Function| {
         let settle_reject = reject.clone();
         let on_blob = Closure::once_into_js(move |blob: JsValue| {

@@ -2,6 +2,7 @@
 //! and nothing else. Compiled only for wasm32.
 
 pub mod bench;
+pub mod canvas;
 pub mod chart;
 mod js;
 pub mod page;
