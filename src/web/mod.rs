@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod canvas;
 pub mod chart;
+pub mod heatmap;
 mod js;
 pub mod page;
 pub mod start;
