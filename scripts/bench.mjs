@@ -3,7 +3,9 @@
 //  1. native: `cargo bench --bench native` (kernels, library vs replacement, steps, epochs);
 //  2. wasm in headless Chromium: the same figures from the built page's module;
 //  3. the real page: a full epoch of both methods in its two workers (60,000 + 10,000
-//     images), plus wasm size and start-up time.
+//     images), plus wasm size and start-up time;
+//  4. a sweep on the real page (3 × 3 settings × 3 seeds, 3 epochs, 60,000 images): the
+//     time the page predicts from the speed it just measured, and the time it took.
 // Needs `make build` first (the Makefile's bench target does it). Figures only: nothing
 // here fails on a time.
 
@@ -79,14 +81,49 @@ async function pageFigures(page, base) {
   record('page', 'epoch_both_methods_dense_equivalent', (2 * flops) / slowest / 1e9, 'GFLOP/s');
 }
 
+// The sweep of issue 6's "done" check. Runs after pageFigures, in the same browser context,
+// so the page has measured this machine's speed (speed.js keeps it in localStorage).
+const SWEEP = 'mode=sweep&epochs=3&n1=0.8,0.9,1&n2=0.8,0.9,1&seeds=3&train=60000';
+
+async function sweepFigures(page, base) {
+  await page.goto(`${base}/?${SWEEP}`);
+  await waitForState(page, 'idle');
+  const predicted = await page.evaluate(async () => {
+    const wasm = await import('./pkg/ayla.js');
+    const { speed } = await import('./speed.js');
+    const { poolSize } = await import('./pool.js');
+    const values = Object.fromEntries(new URLSearchParams(location.search));
+    const { sweep, jobs } = wasm.check_sweep(values);
+    const workers = poolSize(jobs.length);
+    const estimate = (rate) => wasm.sweep_estimate(sweep, 60_000, 10_000, rate, workers);
+    const measured = speed();
+    return { runs: jobs.length, workers, page: estimate(measured.speed), source: measured.source, bench: estimate(null) };
+  });
+  console.log(`page: sweep of ${predicted.runs} runs on ${predicted.workers} workers, speed from ${predicted.source}`);
+  record('page', 'sweep_3x3x3seeds_3epochs_predicted_from_bench_speed', predicted.bench, 's');
+  record('page', 'sweep_3x3x3seeds_3epochs_predicted_from_measured_speed', predicted.page, 's');
+  const pressed = Date.now();
+  await page.click('#train');
+  await waitForState(page, 'done', 60 * 60_000);
+  const took = (Date.now() - pressed) / 1000;
+  record('page', 'sweep_3x3x3seeds_3epochs_took', took, 's');
+  record('page', 'sweep_3x3x3seeds_3epochs_took_over_predicted', took / predicted.page, 'ratio');
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#export-sweep-csv')]);
+  await csv.saveAs(new URL('../target/bench-sweep.csv', import.meta.url).pathname);
+  const [png] = await Promise.all([page.waitForEvent('download'), page.click('#export-heatmap')]);
+  await png.saveAs(new URL('../target/bench-sweep-heatmap.png', import.meta.url).pathname);
+  console.log('page: the sweep\'s table and heat map are in target/bench-sweep.csv and target/bench-sweep-heatmap.png');
+}
+
 nativeFigures();
 const server = await serveWww();
 const browser = await launchChromium();
 try {
   const context = await browser.newContext({ acceptDownloads: true });
+  await wasmFigures(await context.newPage(), server.base);
   const page = await context.newPage();
-  await wasmFigures(page, server.base);
-  await pageFigures(await context.newPage(), server.base);
+  await pageFigures(page, server.base);
+  await sweepFigures(page, server.base);
 } finally {
   await browser.close();
   server.close();

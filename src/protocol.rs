@@ -10,6 +10,8 @@
 //!   config. The four IDX files travel beside the text as transferable `ArrayBuffer`s:
 //!   they are far too big for JSON, and transferring moves them without a copy. So the
 //!   page posts `{start: <this text>, data: [four ArrayBuffers in DATA_FILES order]}`.
+//!   A worker keeps the data for its later runs: a sweep's pool gives a worker one run
+//!   after another and sends `data` only with the first.
 //!
 //! worker → page ([`FromWorker`]):
 //! - `{"type":"Ready"}` — the wasm module is loaded; the page may send `Start`.

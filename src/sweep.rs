@@ -11,6 +11,7 @@ use std::fmt::Write as _;
 use serde::{Deserialize, Serialize};
 
 use crate::bench::{eval_flops_per_sample, train_flops_per_sample};
+use crate::chart::{HeatCell, HeatMap};
 use crate::config::{parse_field, Config, FieldError, FieldSpec, FIELDS};
 use crate::protocol::MethodKind;
 use crate::train::EpochMetrics;
@@ -382,10 +383,11 @@ pub struct Row {
     pub best_val_accuracy: Option<Stat>,
     pub final_val_loss: Option<Stat>,
     pub best_val_loss: Option<Stat>,
-    /// Final val accuracy minus the same seed's Normal's, over seeds where both finished.
+    /// Final val accuracy minus the same seed's Normal's, over seeds where both finished
+    /// without diverging.
     pub gain: Option<Stat>,
-    /// Per seed with both runs finished: the first epoch whose val accuracy beat Normal's
-    /// at the same epoch (`None`: never). Empty for Normal.
+    /// Per seed where both finished without diverging: the first epoch whose val accuracy
+    /// beat Normal's at the same epoch (`None`: never). Empty for Normal.
     pub first_beat: Vec<Option<usize>>,
 }
 
@@ -439,10 +441,12 @@ impl SweepRecord {
         };
         let val_acc = |m: &EpochMetrics| f64::from(m.val_accuracy);
         let val_loss = |m: &EpochMetrics| f64::from(m.val_loss);
-        let pairs: Vec<(&JobResult, &JobResult)> = runs
+        // Seeds where this run and its Normal both finished without diverging.
+        let compared: Vec<(&JobResult, &JobResult)> = runs
             .iter()
             .zip(normals)
             .filter_map(|(run, normal)| Some(((*run)?, (*normal)?)))
+            .filter(|(run, normal)| !run.diverged() && !normal.diverged())
             .collect();
         let is_ayla = method == MethodKind::Ayla;
         Row {
@@ -457,16 +461,15 @@ impl SweepRecord {
             final_val_loss: stat(&|r| r.metrics.last().map(val_loss)),
             best_val_loss: stat(&|r| r.metrics.iter().map(val_loss).reduce(f64::min)),
             gain: Stat::of(
-                &pairs
+                &compared
                     .iter()
-                    .filter(|(run, normal)| !run.diverged() && !normal.diverged())
                     .filter_map(|(run, normal)| {
                         Some(val_acc(run.metrics.last()?) - val_acc(normal.metrics.last()?))
                     })
                     .collect::<Vec<_>>(),
             ),
             first_beat: if is_ayla {
-                pairs
+                compared
                     .iter()
                     .map(|(run, normal)| first_beat(run, normal))
                     .collect()
@@ -474,6 +477,46 @@ impl SweepRecord {
                 Vec::new()
             },
         }
+    }
+
+    /// The heat map of each setting's gain over Normal (see [`crate::chart::HeatMap`]).
+    pub fn heat_map(&self, selected: Option<(usize, usize)>) -> HeatMap {
+        let rows = self.rows();
+        let (columns, lines) = (self.sweep.n1.len(), self.sweep.n2.len());
+        // Rows are N1-major; the heat map is row-major over N2 (cells[j * columns + i]).
+        let cells = (0..lines)
+            .flat_map(|j| (0..columns).map(move |i| (i, j)))
+            .map(|(i, j)| heat_cell(&rows[1 + i * lines + j]))
+            .collect();
+        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        HeatMap {
+            title: format!(
+                "Final val accuracy − Normal ({}, {})",
+                plural(self.sweep.seeds, "seed"),
+                plural(self.sweep.base.epochs, "epoch")
+            ),
+            n1: self.sweep.n1.clone(),
+            n2: self.sweep.n2.clone(),
+            cells,
+            selected,
+        }
+    }
+}
+
+fn heat_cell(row: &Row) -> HeatCell {
+    if row.diverged > 0 {
+        HeatCell::Diverged {
+            diverged: row.diverged,
+            runs: row.runs_done,
+        }
+    } else if let Some(gain) = row.gain {
+        HeatCell::Value {
+            delta: gain.mean,
+            std: gain.std,
+            runs: gain.n,
+        }
+    } else {
+        HeatCell::Pending
     }
 }
 

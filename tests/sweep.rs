@@ -347,7 +347,8 @@ fn the_table_has_normal_then_every_setting_with_mean_and_std_over_seeds() {
     assert_eq!((bad.n1, bad.n2), (Some(0.9), Some(4.0)));
     assert_eq!((bad.runs_done, bad.runs_total, bad.diverged), (1, 2, 1));
     assert_eq!((bad.final_val_accuracy, bad.gain), (None, None));
-    assert_eq!(bad.first_beat, [None]);
+    // A diverged run is not compared.
+    assert!(bad.first_beat.is_empty());
 }
 
 #[test]
@@ -387,7 +388,7 @@ fn the_csv_has_one_line_per_row_with_every_parameter() {
     assert!(lines[2].contains(",AYLA,0.9,0.5,2,2,0,"));
     assert!(lines[2].ends_with(",2 1"));
     assert!(lines[3].contains(",AYLA,0.9,4,1,2,1,"));
-    assert!(lines[3].ends_with(",never"));
+    assert!(lines[3].ends_with(",1,,,,,,,,,,,"), "{}", lines[3]);
 }
 
 #[test]
@@ -420,4 +421,58 @@ fn a_record_survives_the_trip_through_the_page() {
     assert!(SweepRecord::parse("{}")
         .unwrap_err()
         .starts_with("The sweep record is malformed"));
+}
+
+#[test]
+fn the_heat_map_has_a_cell_per_setting_row_major_over_n2() {
+    use ayla::chart::HeatCell;
+    let map = record().heat_map(Some((0, 1)));
+    assert_eq!(
+        (map.n1.clone(), map.n2.clone()),
+        (vec![0.9], vec![0.5, 4.0])
+    );
+    assert_eq!(map.title, "Final val accuracy − Normal (2 seeds, 2 epochs)");
+    assert_eq!(map.selected, Some((0, 1)));
+    let HeatCell::Value { delta, std, runs } = map.cells[0] else {
+        panic!("{:?}", map.cells[0]);
+    };
+    assert!(delta.abs() < 1e-6 && (std.unwrap() - 0.028_284_3).abs() < 1e-6);
+    assert_eq!(runs, 2);
+    assert_eq!(
+        map.cells[1],
+        HeatCell::Diverged {
+            diverged: 1,
+            runs: 1
+        }
+    );
+    // Nothing finished for a setting: pending.
+    let mut r = record();
+    r.results.retain(|j| j.job == 0);
+    assert!(r
+        .heat_map(None)
+        .cells
+        .iter()
+        .all(|c| *c == HeatCell::Pending));
+}
+
+#[test]
+fn a_wider_grid_puts_n1_along_each_row() {
+    use ayla::chart::HeatCell;
+    let s = sweep(&[("n1", "0.9, 1"), ("n2", "0.5, 1, 2")]).unwrap();
+    // Jobs: 0 Normal, then (0.9, 0.5) (0.9, 1) (0.9, 2) (1, 0.5) (1, 1) (1, 2).
+    let normal = done(0, vec![epoch(1, 0.5, 1.0)]);
+    let one = |job, acc| done(job, vec![epoch(1, acc, 1.0)]);
+    let r = SweepRecord {
+        sweep: s,
+        results: vec![normal, one(3, 0.53), one(4, 0.51)],
+    };
+    let map = r.heat_map(None);
+    // cells[j * 2 + i]: (0.9, 2) is i = 0, j = 2; (1, 0.5) is i = 1, j = 0.
+    let delta = |k: usize| match map.cells[k] {
+        HeatCell::Value { delta, .. } => Some((delta * 100.0).round()),
+        _ => None,
+    };
+    assert_eq!(delta(4), Some(3.0));
+    assert_eq!(delta(1), Some(1.0));
+    assert_eq!([delta(0), delta(2), delta(3), delta(5)], [None; 4]);
 }

@@ -8,7 +8,8 @@ use std::rc::Rc;
 use ayla::config::Config;
 use ayla::mnist::{encode_images, encode_labels, PIXELS};
 use ayla::protocol::{FromWorker, MethodKind, ToWorker};
-use ayla::web::worker::{ready_message, WorkerRun};
+use ayla::train::EpochMetrics;
+use ayla::web::worker::{ready_message, WorkerData, WorkerRun};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
@@ -34,22 +35,26 @@ fn recorder() -> (Rc<RefCell<Vec<String>>>, js_sys::Function) {
 }
 
 fn start_text(method: MethodKind) -> String {
+    start_text_with(method, 40, 42)
+}
+
+fn start_text_with(method: MethodKind, train_size: usize, seed: u64) -> String {
     let config = Config {
         epochs: 2,
         batch_size: 8,
-        train_size: 40,
+        train_size,
+        seed,
         ..Config::default()
     };
     ToWorker::Start { config, method }.encode()
 }
 
-/// Runs a whole worker session and returns the decoded messages.
-fn run(method: MethodKind) -> Vec<FromWorker> {
+/// A worker's data: 50 training and 20 test images.
+fn worker_data(start: &str, post: &js_sys::Function) -> WorkerData {
     let (train_images, train_labels) = idx_files(50);
     let (test_images, test_labels) = idx_files(20);
-    let (texts, post) = recorder();
-    let mut run = WorkerRun::start(
-        &start_text(method),
+    WorkerData::load(
+        start,
         train_images,
         train_labels,
         test_images,
@@ -57,12 +62,40 @@ fn run(method: MethodKind) -> Vec<FromWorker> {
         post,
     )
     .expect("posting works")
-    .expect("the data is good");
+    .expect("the data is good")
+}
+
+/// Runs one method to the end on `data` and returns the decoded messages.
+fn run_on(data: &WorkerData, start: &str) -> Vec<FromWorker> {
+    let (texts, post) = recorder();
+    let mut run = WorkerRun::start(start, data, post)
+        .expect("posting works")
+        .expect("the start message is good");
     while run.next_epoch().expect("posting works") {}
     let texts = texts.borrow();
     texts
         .iter()
         .map(|t| FromWorker::decode(t).expect("well-formed"))
+        .collect()
+}
+
+/// Runs a whole worker session and returns the decoded messages.
+fn run(method: MethodKind) -> Vec<FromWorker> {
+    let start = start_text(method);
+    run_on(&worker_data(&start, &recorder().1), &start)
+}
+
+/// The epochs' metrics in a run's messages, without their timings.
+fn epoch_metrics(messages: &[FromWorker]) -> Vec<EpochMetrics> {
+    messages
+        .iter()
+        .filter_map(|m| match m {
+            FromWorker::Epoch { metrics, .. } => Some(EpochMetrics {
+                seconds: 0.0,
+                ..*metrics
+            }),
+            _ => None,
+        })
         .collect()
 }
 
@@ -135,16 +168,20 @@ fn start_with(start: &str, labels: &[u8]) -> (bool, Vec<FromWorker>) {
         labels
     };
     let (texts, post) = recorder();
-    let started = WorkerRun::start(
+    let data = WorkerData::load(
         start,
         images.clone(),
         labels.to_vec(),
         images,
         good_labels.clone(),
-        post,
+        &post,
     )
-    .expect("posting works")
-    .is_some();
+    .expect("posting works");
+    let started = data.is_some_and(|data| {
+        WorkerRun::start(start, &data, post)
+            .expect("posting works")
+            .is_some()
+    });
     let messages = texts
         .borrow()
         .iter()
@@ -188,5 +225,34 @@ fn a_malformed_start_gives_an_error_message() {
         matches!(messages.as_slice(), [FromWorker::Error { method: None, message }]
             if message.starts_with("Malformed message from the page")),
         "{messages:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+fn one_worker_runs_several_jobs_on_data_sent_once() {
+    // A sweep's pool: the data arrives with the first run and serves every later one,
+    // including one on fewer images, without being used up or changed by them.
+    let first = start_text_with(MethodKind::Ayla, 40, 42);
+    let data = worker_data(&first, &recorder().1);
+    let fewer = start_text_with(MethodKind::Normal, 24, 7);
+    let runs = [
+        run_on(&data, &first),
+        run_on(&data, &fewer),
+        run_on(&data, &first),
+    ];
+    let batches = |messages: &[FromWorker]| {
+        messages.iter().find_map(|m| match m {
+            FromWorker::Progress { batches, .. } => Some(*batches),
+            _ => None,
+        })
+    };
+    assert_eq!(batches(&runs[0]), Some(5), "40 images in batches of 8");
+    assert_eq!(batches(&runs[1]), Some(3), "24 images in batches of 8");
+    assert_eq!(epoch_metrics(&runs[2]).len(), 2);
+    assert_eq!(epoch_metrics(&runs[2]), epoch_metrics(&runs[0]));
+    // And a fresh worker agrees with the reused one.
+    assert_eq!(
+        epoch_metrics(&run_on(&worker_data(&fewer, &recorder().1), &fewer)),
+        epoch_metrics(&runs[1])
     );
 }

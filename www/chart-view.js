@@ -64,6 +64,14 @@ export function addEpoch(method, metrics) {
   if (readoutEpoch !== null && layout) showReadout(readoutEpoch);
 }
 
+// Shows whole runs at once ([{method, metrics, diverged}], e.g. a sweep's chosen setting
+// and its Normal), titled with the config's N1 and N2.
+export function showRuns(config, runs) {
+  history = { ...emptyHistory(config), runs };
+  redraw();
+  if (readoutEpoch !== null && layout) showReadout(Math.min(readoutEpoch, Math.max(epochsDrawn(), 1)));
+}
+
 export const historyJson = () => JSON.stringify(history);
 
 export const epochsDrawn = () => Math.max(0, ...(history?.runs.map((r) => r.metrics.length) ?? []));

@@ -1,16 +1,20 @@
-// The page's controller: wires the inputs, the data, the run and the chart together, and
-// keeps the status line, the progress rows and the log up to date.
+// The page's controller: wires the inputs, the data, the run (or sweep) and the chart
+// together, and keeps the status line, the progress rows and the log up to date.
 
 import init, { export_csv, export_json, new_seed } from './pkg/ayla.js';
-import { buildInputs, checkInputs, fillFromQuery, recheckField } from './inputs.js';
-import { DataError, dataset, useFiles, useMnist } from './data.js';
+import { buildInputs, checkInputs, fillFromQuery, peekInputs, recheckField, recheckMarked, setMode } from './inputs.js';
+import { DataError, dataset, loadedSizes, useFiles, useMnist } from './data.js';
 import { METHODS, startRun } from './run.js';
 import { addEpoch, epochsDrawn, exportPng, historyJson, setUpChart, startHistory } from './chart-view.js';
+import { hideSweep, planText, setUpSweep, startSweep } from './sweep.js';
+import { noteProgress } from './speed.js';
 import { download } from './download.js';
+import { duration, plural } from './format.js';
 
 const $ = (id) => document.getElementById(id);
 
 // The run in progress, or null: { config, stop(), started, trainSize, last: {method: metrics}, finished }.
+// A sweep in progress is { sweep: true, stop(), started }.
 let run = null;
 // The config behind the history on the chart, for the exports.
 let chartConfig = null;
@@ -19,13 +23,28 @@ export async function boot() {
   await init();
   buildInputs($('fields'));
   addSeedButton();
-  fillFromQuery(location.search);
+  const mode = fillFromQuery(location.search);
+  document.querySelector(`input[name="mode"][value="${mode}"]`).checked = true;
+  applyMode(mode);
   setUpChart();
+  setUpSweep((config) => {
+    chartConfig = config;
+    updateExports();
+  });
   // An empty figure titled with the link's N1 and N2; a bad value in the link is marked now.
   const checked = checkInputs();
-  if (checked) startHistory(checked.config);
+  if (checked) startHistory(checked.config ?? checked.sweep.base);
   $('params').addEventListener('submit', train);
-  $('params').addEventListener('change', (event) => recheckField(event.target.id));
+  $('params').addEventListener('change', (event) => {
+    if (event.target.name === 'mode') {
+      applyMode(event.target.value);
+      recheckMarked();
+    } else {
+      recheckField(event.target.id);
+    }
+    showPlan();
+  });
+  $('params').addEventListener('input', showPlan);
   $('stop').addEventListener('click', stop);
   $('files').addEventListener('change', pickFiles);
   $('use-mnist').addEventListener('click', backToMnist);
@@ -37,6 +56,25 @@ export async function boot() {
   });
   $('train').disabled = false;
   setStatus('idle', 'Ready. Set the parameters and press Train.');
+}
+
+const currentMode = () => document.querySelector('input[name="mode"]:checked').value;
+
+// Single run or sweep: the inputs, the button's label and the plan line follow.
+function applyMode(mode) {
+  setMode(mode);
+  $('train').textContent = mode === 'sweep' ? 'Run sweep' : 'Train';
+  $('sweep-plan').hidden = mode !== 'sweep';
+  showPlan();
+}
+
+// In sweep mode, the grid's size and estimated time, updated as the user types.
+function showPlan() {
+  if (currentMode() !== 'sweep') return;
+  const plan = peekInputs();
+  $('sweep-plan').textContent = plan
+    ? planText(plan, loadedSizes() ?? { train: 60_000, test: 10_000 })
+    : 'Fix the marked fields to see the sweep’s size.';
 }
 
 function setStatus(state, text) {
@@ -80,7 +118,14 @@ async function train(event) {
   const { config, query } = checked;
   history.replaceState(null, '', `?${query}`);
   const aborter = new AbortController();
-  const current = { config, stop: () => aborter.abort(), started: performance.now(), last: {}, finished: new Set() };
+  const current = {
+    config,
+    sweep: !config,
+    stop: () => aborter.abort(),
+    started: performance.now(),
+    last: {},
+    finished: new Set(),
+  };
   run = current;
   setRunning(true);
   setStatus('loading', 'Loading the data…');
@@ -95,11 +140,47 @@ async function train(event) {
   }
   if (run !== current) return; // stopped while loading
   showData(data);
-  begin(current, data);
+  if (current.sweep) beginSweep(current, checked, data);
+  else begin(current, data);
+}
+
+function beginSweep(current, plan, data) {
+  const { sweep } = plan;
+  startHistory(sweep.base);
+  $('log').textContent = '';
+  $('methods').hidden = true;
+  $('run-info').textContent = [
+    `Sweep: N1 ${sweep.n1.join(', ')}`,
+    `N2 ${sweep.n2.join(', ')}`,
+    plural(sweep.seeds, 'seed'),
+    `from seed ${sweep.base.seed}`,
+    plural(sweep.base.epochs, 'epoch'),
+    `${Math.min(sweep.base.train_size, data.sizes.train).toLocaleString('en')} training images`,
+  ].join(' · ');
+  chartConfig = null;
+  updateExports();
+  const ours = (handler) => (value) => run === current && handler(value);
+  current.stop = startSweep(plan, data, {
+    onDone: ours(finishSweep),
+    onFailure: ours(fail),
+    log: (line) => {
+      $('log').textContent += `${line}\n`;
+      console.log(line);
+    },
+  });
+  setStatus('training', `Sweep: ${plural(plan.jobs.length, 'run')} of ${plural(sweep.base.epochs, 'epoch')}…`);
+}
+
+function finishSweep(summary) {
+  run = null;
+  setRunning(false);
+  setStatus('done', summary);
 }
 
 function begin(current, data) {
   const { config } = current;
+  hideSweep();
+  $('methods').hidden = false;
   current.trainSize = Math.min(config.train_size, data.sizes.train);
   chartConfig = config;
   startHistory(config);
@@ -125,7 +206,9 @@ function onMessage(message) {
   }
 }
 
-function showProgress({ method, epoch, batch, batches, samples_per_sec: rate, loss }) {
+function showProgress(message) {
+  noteProgress(message);
+  const { method, epoch, batch, batches, samples_per_sec: rate, loss } = message;
   const { config, trainSize } = run;
   const left = (batches - batch) * config.batch_size + (config.epochs - epoch) * trainSize;
   const parts = [
@@ -270,16 +353,4 @@ async function savePng() {
 function saveMetrics(format, extension, type) {
   const text = format(chartConfig, historyJson());
   download(new Blob([text], { type }), `mnist_comparison.${extension}`);
-}
-
-function plural(count, noun) {
-  return `${count.toLocaleString('en')} ${noun}${count === 1 ? '' : 's'}`;
-}
-
-// Seconds as m:ss (or h:mm:ss).
-function duration(seconds) {
-  const s = Math.max(0, Math.round(seconds));
-  const [h, m, sec] = [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60];
-  const pad = (n) => String(n).padStart(2, '0');
-  return h ? `${h}:${pad(m)}:${pad(sec)}` : `${m}:${pad(sec)}`;
 }

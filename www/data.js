@@ -49,6 +49,9 @@ export async function useFiles(fileList) {
   return keep(`your files (${files.map((f) => f.name).join(', ')})`, buffers);
 }
 
+// `{train, test}` image counts of the data loaded, or null before any is.
+export const loadedSizes = () => current?.sizes ?? null;
+
 // Goes back to MNIST from this site for the next run.
 export function useMnist() {
   current = null;

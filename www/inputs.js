@@ -1,19 +1,45 @@
 // The parameter inputs. Labels, defaults, limits and hints come from the Rust field specs
-// (src/config.rs) and Rust validates what was typed; this module only puts them on the
-// page, reads them back, and marks the fields Rust refused.
+// (src/config.rs, src/sweep.rs) and Rust validates what was typed; this module only puts
+// them on the page, reads them back, and marks the fields Rust refused.
+//
+// Two modes: a single run, and a sweep, where N1 and N2 take lists or ranges and a Seeds
+// field appears.
 
-import { check_inputs, fields } from './pkg/ayla.js';
+import { check_inputs, check_sweep, fields, seeds_field } from './pkg/ayla.js';
 
 // Read once the wasm module is initialised (see buildInputs).
 let specs = [];
+let seedsSpec = null;
+let mode = 'single';
+
+const AXIS_HELP = 'In a sweep: a list (0.8, 0.9, 1.0) or a range start:stop:step (0.5:1.5:0.25).';
 
 // Builds one labelled input per field, with its hint and a place for its error.
 export function buildInputs(container) {
   specs = fields();
-  for (const spec of specs) {
+  seedsSpec = seeds_field();
+  for (const spec of [...specs, seedsSpec]) {
     container.append(fieldRow(spec));
   }
+  setMode('single');
 }
+
+// Shows the inputs of 'single' or 'sweep' mode.
+export function setMode(wanted) {
+  mode = wanted;
+  const sweep = mode === 'sweep';
+  input(seedsSpec).closest('.field').hidden = !sweep;
+  for (const spec of specs.filter((s) => s.key === 'n1' || s.key === 'n2')) {
+    const help = `${spec.help} ${sweep ? `${AXIS_HELP} ` : ''}${range(spec)}`;
+    document.getElementById(`${spec.input_id}-help`).textContent = help;
+    input(spec).inputMode = sweep ? 'text' : 'decimal';
+  }
+}
+
+// The inputs of the current mode.
+const active = () => (mode === 'sweep' ? [...specs, seedsSpec] : specs);
+const values = () => Object.fromEntries(active().map((s) => [s.key, input(s).value]));
+const check = () => (mode === 'sweep' ? check_sweep : check_inputs)(values());
 
 function fieldRow(spec) {
   const id = spec.input_id;
@@ -52,19 +78,22 @@ function element(tag, attributes, text = '') {
 
 const input = (spec) => document.getElementById(spec.input_id);
 
-// Fills the inputs from a query like `?epochs=5&n1=0.95`; unknown keys are ignored and
-// odd values are kept as typed, so validation can point at them.
+// Fills the inputs from a query like `?epochs=5&n1=0.95` (a sweep's has `mode=sweep`);
+// unknown keys are ignored and odd values are kept as typed, so validation can point at
+// them. Returns the query's mode.
 export function fillFromQuery(search) {
   const params = new URLSearchParams(search);
-  for (const spec of specs) {
+  for (const spec of [...specs, seedsSpec]) {
     if (params.has(spec.key)) input(spec).value = params.get(spec.key);
   }
+  return params.get('mode') === 'sweep' ? 'sweep' : 'single';
 }
 
-// Validates every input. Returns `{config, query}`, or null after marking each refused
-// field (message beside it, aria-invalid) and focusing the first.
+// Validates every input of the current mode, marking each refused field (message beside
+// it, aria-invalid). Returns what Rust returned — a single run's `{config, query}` or a
+// sweep's `{sweep, jobs, query}` — or null, having focused the first refused field.
 export function checkInputs() {
-  const checked = check_inputs(Object.fromEntries(specs.map((s) => [s.key, input(s).value])));
+  const checked = check();
   showErrors(checked.errors ?? []);
   if (checked.errors) {
     document.getElementById(checked.errors[0].input_id).focus();
@@ -73,16 +102,29 @@ export function checkInputs() {
   return checked;
 }
 
+// Checks the inputs without marking anything: the plan, or null.
+export function peekInputs() {
+  const checked = check();
+  return checked.errors ? null : checked;
+}
+
 // Re-checks one field when the user leaves it, without judging the others yet.
 export function recheckField(id) {
-  const values = Object.fromEntries(specs.map((s) => [s.key, input(s).value]));
-  const errors = check_inputs(values).errors ?? [];
-  const spec = specs.find((s) => s.input_id === id);
+  const errors = check().errors ?? [];
+  const spec = active().find((s) => s.input_id === id);
   if (spec) mark(spec, errors.find((e) => e.input_id === id));
 }
 
+// A mode change re-judges only the fields already marked.
+export function recheckMarked() {
+  const errors = check().errors ?? [];
+  for (const spec of [...specs, seedsSpec]) {
+    if (input(spec).hasAttribute('aria-invalid')) mark(spec, errors.find((e) => e.input_id === spec.input_id));
+  }
+}
+
 function showErrors(errors) {
-  for (const spec of specs) mark(spec, errors.find((e) => e.input_id === spec.input_id));
+  for (const spec of active()) mark(spec, errors.find((e) => e.input_id === spec.input_id));
 }
 
 function mark(spec, error) {

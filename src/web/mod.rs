@@ -8,4 +8,5 @@ pub mod heatmap;
 mod js;
 pub mod page;
 pub mod start;
+pub mod sweep;
 pub mod worker;

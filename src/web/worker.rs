@@ -21,6 +21,50 @@ fn now() -> f64 {
     js_sys::Date::now() / 1000.0
 }
 
+/// The four IDX files, parsed and indexed once per worker and kept for every run it is
+/// given (a sweep's pool sends the data only with a worker's first run).
+#[wasm_bindgen]
+pub struct WorkerData {
+    train: Arc<Dataset>,
+    test: Arc<Dataset>,
+}
+
+#[wasm_bindgen]
+impl WorkerData {
+    /// Takes over the four IDX files (in `DATA_FILES` order). If they are unusable it posts
+    /// an `Error` message for the run `start` describes and returns `undefined`; it throws
+    /// only if `post` throws.
+    pub fn load(
+        start: &str,
+        train_images: Vec<u8>,
+        train_labels: Vec<u8>,
+        test_images: Vec<u8>,
+        test_labels: Vec<u8>,
+        post: &js_sys::Function,
+    ) -> Result<Option<WorkerData>, JsValue> {
+        let loaded = Dataset::from_idx(train_images, train_labels)
+            .map_err(|e| format!("Training files: {e}"))
+            .and_then(|train| {
+                let test = Dataset::from_idx(test_images, test_labels)
+                    .map_err(|e| format!("Test files: {e}"))?;
+                Ok((train, test))
+            });
+        match loaded {
+            Ok((train, test)) => Ok(Some(WorkerData {
+                train: Arc::new(train),
+                test: Arc::new(test),
+            })),
+            Err(message) => {
+                let method = match ToWorker::decode(start) {
+                    Ok(ToWorker::Start { method, .. }) => Some(method),
+                    Err(_) => None,
+                };
+                refuse(post, method, message)
+            }
+        }
+    }
+}
+
 /// One method's run inside a worker.
 #[wasm_bindgen]
 pub struct WorkerRun {
@@ -34,38 +78,30 @@ pub struct WorkerRun {
 
 #[wasm_bindgen]
 impl WorkerRun {
-    /// Reads a `Start` message and the four IDX files (in `DATA_FILES` order). If any is
-    /// unusable it posts an `Error` message and returns `undefined`; it throws only if
+    /// Reads a `Start` message and starts its run on data the worker holds. If the message
+    /// is unusable it posts an `Error` message and returns `undefined`; it throws only if
     /// `post` throws.
     pub fn start(
         start: &str,
-        train_images: Vec<u8>,
-        train_labels: Vec<u8>,
-        test_images: Vec<u8>,
-        test_labels: Vec<u8>,
+        data: &WorkerData,
         post: js_sys::Function,
     ) -> Result<Option<WorkerRun>, JsValue> {
         let (config, method) = match ToWorker::decode(start) {
             Ok(ToWorker::Start { config, method }) => (config, method),
             Err(e) => return refuse(&post, None, e.to_string()),
         };
-        let datasets = Dataset::from_idx(train_images, train_labels)
-            .map_err(|e| format!("Training files: {e}"))
-            .and_then(|train| {
-                let test = Dataset::from_idx(test_images, test_labels)
-                    .map_err(|e| format!("Test files: {e}"))?;
-                Ok((train.take(config.train_size), test))
-            });
-        let (train, test) = match datasets {
-            Ok(sets) => sets,
-            Err(message) => return refuse(&post, Some(method), message),
+        // A smaller training set is a copy of the first images; the whole set is shared.
+        let train = if config.train_size < data.train.len() {
+            Arc::new(data.train.first(config.train_size))
+        } else {
+            Arc::clone(&data.train)
         };
         let train_len = train.len();
         let trainer = Trainer::new(
             config,
             method.method(&config),
-            Arc::new(train),
-            Arc::new(test),
+            train,
+            Arc::clone(&data.test),
             now,
         );
         Ok(Some(WorkerRun {
@@ -122,11 +158,11 @@ fn send(post: &js_sys::Function, message: &FromWorker) -> Result<(), JsValue> {
 }
 
 /// Posts an `Error` for a run that cannot start.
-fn refuse(
+fn refuse<T>(
     post: &js_sys::Function,
     method: Option<MethodKind>,
     message: String,
-) -> Result<Option<WorkerRun>, JsValue> {
+) -> Result<Option<T>, JsValue> {
     send(post, &FromWorker::Error { method, message })?;
     Ok(None)
 }

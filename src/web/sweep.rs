@@ -1,0 +1,109 @@
+//! The page's entry points for sweeps: the seeds input, checking a sweep's inputs into
+//! its run plan, the time estimate, the results table and heat map, and the exports.
+//! The logic lives in `crate::sweep`.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use super::js::{from_js, to_js};
+use crate::config::FieldError;
+use crate::sweep::{Job, Speed, Sweep, SweepRecord, SEEDS_FIELD};
+
+/// The seeds input's spec, in the shape of `fields()`.
+#[wasm_bindgen]
+pub fn seeds_field() -> Result<JsValue, JsError> {
+    to_js(&SEEDS_FIELD)
+}
+
+/// What `check_sweep` found: the plan of a valid sweep, or every field's problem.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Checked {
+    Valid {
+        sweep: Sweep,
+        jobs: Vec<Job>,
+        query: String,
+    },
+    Invalid {
+        errors: Vec<FieldError>,
+    },
+}
+
+/// Validates a sweep's inputs, given as `{key: text}` (N1 and N2 as lists or ranges, plus
+/// `seeds`). Returns `{sweep, jobs, query}` (the runs in the order the pool takes them;
+/// query: the URL's `mode=sweep&…`) or `{errors: [{key, input_id, message}]}`.
+#[wasm_bindgen]
+pub fn check_sweep(values: JsValue) -> Result<JsValue, JsError> {
+    let values: HashMap<String, String> = from_js(&values, "input values")?;
+    let checked = match Sweep::parse(|key| values.get(key).map(String::as_str)) {
+        Ok(sweep) => Checked::Valid {
+            jobs: sweep.jobs(),
+            query: sweep.query(),
+            sweep,
+        },
+        Err(errors) => Checked::Invalid { errors },
+    };
+    to_js(&checked)
+}
+
+/// Seconds a sweep should take on `workers` workers with `train_len` / `test_len` images,
+/// at `speed` (`{normal, ayla, start_up}`) or, if that is null, the bench's speed.
+#[wasm_bindgen]
+pub fn sweep_estimate(
+    sweep: JsValue,
+    train_len: usize,
+    test_len: usize,
+    speed: JsValue,
+    workers: usize,
+) -> Result<f64, JsError> {
+    let sweep: Sweep = from_js(&sweep, "sweep")?;
+    let speed = if speed.is_null() || speed.is_undefined() {
+        Speed::BENCH
+    } else {
+        from_js(&speed, "speed")?
+    };
+    Ok(sweep.estimate_seconds(train_len, test_len, speed, workers))
+}
+
+/// The bench's speed, for the page to show where its estimate comes from.
+#[wasm_bindgen]
+pub fn bench_speed() -> Result<JsValue, JsError> {
+    to_js(&Speed::BENCH)
+}
+
+/// The results table's rows for a sweep record (`{sweep, results: [{job, metrics,
+/// done}]}`, see `crate::sweep::SweepRecord`): Normal first, then every setting.
+#[wasm_bindgen]
+pub fn sweep_rows(record_json: &str) -> Result<JsValue, JsError> {
+    to_js(&record(record_json)?.rows())
+}
+
+/// The table and every run's epochs as pretty JSON, with every parameter and the link.
+#[wasm_bindgen]
+pub fn export_sweep_json(record_json: &str) -> Result<String, JsError> {
+    Ok(record(record_json)?.to_json())
+}
+
+/// The table as CSV, one line per row, each with every parameter.
+#[wasm_bindgen]
+pub fn export_sweep_csv(record_json: &str) -> Result<String, JsError> {
+    Ok(record(record_json)?.to_csv())
+}
+
+fn record(json: &str) -> Result<SweepRecord, JsError> {
+    SweepRecord::parse(json).map_err(|e| JsError::new(&e))
+}
+
+/// The heat map of a sweep record (see `crate::chart::HeatMap`) as JSON for
+/// `draw_heatmap` and `export_heatmap_png`, with cell (`i`, `j`) outlined if given.
+#[wasm_bindgen]
+pub fn sweep_heat_map(
+    record_json: &str,
+    i: Option<usize>,
+    j: Option<usize>,
+) -> Result<String, JsError> {
+    let map = record(record_json)?.heat_map(i.zip(j));
+    Ok(serde_json::to_string(&map)?)
+}

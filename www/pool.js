@@ -1,0 +1,74 @@
+// A sweep's worker pool: a few workers, each given one run after another until the plan
+// is done. A worker gets the data with its first run only and keeps it (src/protocol.rs),
+// so a sweep pays the data's transfer and indexing once per worker, not once per run.
+// Stopping terminates every worker, which ends them at once and frees their memory.
+
+import { decode_message, start_message } from './pkg/ayla.js';
+
+// Workers sized to the machine, capped because each holds the data set (~100 MB with its
+// index and the wasm memory around it).
+export const MAX_WORKERS = 4;
+
+export function poolSize(runs) {
+  const cores = navigator.hardwareConcurrency || 2;
+  return Math.max(1, Math.min(cores, MAX_WORKERS, runs));
+}
+
+// Runs `jobs` ({id, method, config}, as check_sweep plans them) on `size` workers, in
+// order. Callbacks: `onJob(job, slot)` when a worker starts a run, `onMessage(job,
+// message, slot)` for every decoded message but Ready, `onIdle(slot)` when a worker has
+// nothing left (it is then terminated), `onFailure(text)` for anything that went wrong
+// outside the protocol. `name(slot, job)` names a worker in those texts (`job` is null
+// before its first run). Returns a function that stops the pool.
+export function startPool(jobs, buffers, size, callbacks) {
+  const { onJob = () => {}, onMessage, onIdle = () => {}, onFailure } = callbacks;
+  const { name = (slot) => `sweep worker ${slot + 1}` } = callbacks;
+  const says = (slot, job, text) => {
+    const who = name(slot, job);
+    onFailure(`${who[0].toUpperCase()}${who.slice(1)} ${text}`);
+  };
+  let next = 0;
+  const workers = [];
+  for (let slot = 0; slot < size; slot += 1) {
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    let job = null;
+    let hasData = false;
+    const giveNext = () => {
+      if (next >= jobs.length) {
+        worker.terminate();
+        onIdle(slot);
+        return;
+      }
+      job = jobs[next];
+      next += 1;
+      const envelope = { start: start_message(job.config, job.method) };
+      if (!hasData) {
+        // Each worker gets its own copy, moved (not copied again) into it.
+        envelope.data = buffers.map((buffer) => buffer.slice(0));
+        hasData = true;
+      }
+      worker.postMessage(envelope, envelope.data ?? []);
+      onJob(job, slot);
+    };
+    worker.onmessage = ({ data }) => {
+      let message;
+      try {
+        message = decode_message(data);
+      } catch (error) {
+        says(slot, job, `sent something unreadable: ${error.message}`);
+        return;
+      }
+      if (message.type === 'Ready') return giveNext();
+      onMessage(job, message, slot);
+      if (message.type === 'Done') giveNext();
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      const detail = event.message || 'it could not be loaded';
+      says(slot, job, `failed: ${detail}. (Details in the browser console.)`);
+    };
+    worker.onmessageerror = () => says(slot, job, 'sent a message that could not be received.');
+    workers.push(worker);
+  }
+  return () => workers.forEach((worker) => worker.terminate());
+}
