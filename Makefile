@@ -32,6 +32,19 @@ test: setup setup-browser
 bench: build setup-browser
 	@node scripts/bench.mjs
 
+## fuzz: fuzz the IDX reader for $(FUZZ_SECONDS) s with cargo-fuzz (needs the nightly toolchain)
+FUZZ_SECONDS ?= 600
+.PHONY: fuzz
+fuzz:
+	@rustup run nightly cargo --version >/dev/null 2>&1 || { echo "make fuzz needs the nightly \
+	Rust toolchain (cargo-fuzz builds with sanitizers): rustup toolchain install nightly"; exit 1; }
+	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz
+	@mkdir -p fuzz/corpus/idx
+	@echo "Fuzzing the IDX reader for $(FUZZ_SECONDS) s (nightly toolchain); grown corpus in \
+	fuzz/corpus/idx, crashing inputs in fuzz/artifacts/idx"
+	cargo +nightly fuzz run idx fuzz/corpus/idx fuzz/seeds/idx -- \
+		-max_total_time=$(FUZZ_SECONDS) -print_final_stats=1
+
 setup: setup-rust setup-data
 
 setup-rust:

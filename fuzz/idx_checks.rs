@@ -333,6 +333,17 @@ fn check_dataset_allocs(allocs: Allocs, input: usize, what: &str) {
     );
 }
 
+/// The image file and the label file of one fuzz input: a 2-byte big-endian length `n`, then
+/// the image file (`n` bytes, or all that is left), then the label file (the rest).
+pub fn split_input(data: &[u8]) -> (&[u8], &[u8]) {
+    match data {
+        [hi, lo, rest @ ..] => {
+            rest.split_at(usize::from(u16::from_be_bytes([*hi, *lo])).min(rest.len()))
+        }
+        _ => (data, &[]),
+    }
+}
+
 /// Runs every reader entry point on an image file and a label file and checks every property
 /// above; returns what `check_idx` returned (for a tally of the outcomes).
 pub fn check_all(images: &[u8], labels: &[u8]) -> Result<usize, IdxError> {

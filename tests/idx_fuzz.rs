@@ -311,6 +311,31 @@ fn real_images_pass_every_check() {
 }
 
 #[test]
+fn the_fuzz_seeds_pass_every_check() {
+    // fuzz/seeds/idx (fuzz/make-seeds.py): the real test files' first images, with their
+    // headers' counts cut to match or left at 10,000.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/idx");
+    let truncated = |found| {
+        Err(IdxError::TruncatedBody {
+            kind: FileKind::Images,
+            expected: 16 + 10_000 * PIXELS as u64,
+            found,
+        })
+    };
+    for (seed, expected) in [
+        ("empty-files", Ok(0)),
+        ("one-image", Ok(1)),
+        ("two-images", Ok(2)),
+        ("real-headers-only", truncated(16)),
+        ("real-headers-one-image", truncated(16 + PIXELS)),
+    ] {
+        let data = std::fs::read(dir.join(seed)).unwrap();
+        let (images, labels) = idx_checks::split_input(&data);
+        assert_eq!(check_all(images, labels), expected, "{seed}");
+    }
+}
+
+#[test]
 fn the_allocation_bounds_catch_a_reader_that_trusts_the_header() {
     idx_checks::assert_counting_is_installed();
     // A reader that reserves what the header promises before looking at the length: 784 KB
