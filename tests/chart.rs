@@ -555,6 +555,39 @@ fn thirty_epochs_get_integer_ticks_that_do_not_overlap() {
     }
 }
 
+/// The x tick labels under the first panel, left to right, as (anchor x, text).
+fn x_tick_labels(drawn: &Drawn) -> Vec<(i32, String)> {
+    let panel = &drawn.layout.panels[0];
+    let bottom = (panel.top + panel.height) as i32;
+    let right = (panel.left + panel.width) as i32 + 10;
+    let mut ticks: Vec<(i32, String)> = drawn
+        .record
+        .texts
+        .iter()
+        .filter(|(_, (x, y))| *y > bottom && *x < right)
+        .filter(|(t, _)| t.parse::<usize>().is_ok())
+        .map(|(t, (x, _))| (*x, t.clone()))
+        .collect();
+    ticks.sort();
+    ticks
+}
+
+#[test]
+fn a_thousand_epochs_get_few_labels_with_room_between_them() {
+    // The page's limit. Four-digit labels need more room than the 34 px short ones get.
+    let drawn = draw(&history_json(1000, 1000, &[]), Theme::Light, WIDE);
+    let ticks = x_tick_labels(&drawn);
+    let labels: Vec<&str> = ticks.iter().map(|t| t.1.as_str()).collect();
+    assert!(labels.len() >= 3 && labels.len() <= 10, "{labels:?}");
+    assert_eq!(labels.last(), Some(&"1000"), "{labels:?}");
+    for pair in ticks.windows(2) {
+        assert!(
+            pair[1].0 - pair[0].0 >= 40,
+            "labels {pair:?} crowd each other"
+        );
+    }
+}
+
 #[test]
 fn the_dark_theme_paints_a_dark_background_and_light_normal_lines() {
     let drawn = draw(&history_json(5, 5, &[]), Theme::Dark, WIDE);

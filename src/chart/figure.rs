@@ -345,7 +345,11 @@ fn draw_panel<DB: DrawingBackend>(
     let y_label_width = widest(area, &y_labels, &label_font)? + pen.px(14.0);
     let right_margin = pen.px(14.0);
     let plot_width = width as i32 - y_label_width - right_margin;
-    let max_x_labels = (plot_width / pen.px(34.0)).max(1) as usize;
+    // Each label gets the room of the widest one ("1000" needs more than "5"), measured in
+    // the font it is drawn in, plus a gap; never less than the room short labels get.
+    let widest_x_label = widest(area, &[last.max(1).to_string()], &label_font)?;
+    let x_label_room = (widest_x_label + pen.px(14.0)).max(pen.px(34.0));
+    let max_x_labels = (plot_width / x_label_room).max(1) as usize;
     let x_ticks: Vec<f64> = epoch_ticks(last, max_x_labels)
         .into_iter()
         .map(|epoch| epoch as f64)
