@@ -107,6 +107,15 @@ test('the page runs under the strict policy: no violation, no request leaves the
   await page.waitForFunction(() => document.querySelector('.run-progress progress').value > 1, null, { timeout: 60_000 });
   await page.click('#stop');
   await page.waitForTimeout(300);
+  // A small sweep: its table, heat map (drawn through the same canvas backend) and exports.
+  await page.goto(`${server.base}/?mode=sweep&epochs=1&n1=0.9,1&n2=1&seeds=1&train=1000`);
+  await waitForState(page, 'idle');
+  await page.click('#train');
+  await waitForState(page, 'done', 120_000);
+  const heat = await page.locator('#heatmap').boundingBox();
+  await page.mouse.click(heat.x + heat.width / 2, heat.y + heat.height / 2);
+  await save(page, '#export-heatmap');
+  await save(page, '#export-sweep-csv');
 
   assert.deepEqual(seen.violations, []);
   assert.deepEqual(seen.foreign, []);
