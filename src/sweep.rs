@@ -384,7 +384,7 @@ pub struct Row {
     pub final_val_loss: Option<Stat>,
     pub best_val_loss: Option<Stat>,
     /// Final val accuracy minus the same seed's Normal's, over seeds where both finished
-    /// without diverging.
+    /// without diverging. `None` for Normal.
     pub gain: Option<Stat>,
     /// Per seed where both finished without diverging: the first epoch whose val accuracy
     /// beat Normal's at the same epoch (`None`: never). Empty for Normal.
@@ -460,14 +460,18 @@ impl SweepRecord {
             best_val_accuracy: stat(&|r| r.metrics.iter().map(val_acc).reduce(f64::max)),
             final_val_loss: stat(&|r| r.metrics.last().map(val_loss)),
             best_val_loss: stat(&|r| r.metrics.iter().map(val_loss).reduce(f64::min)),
-            gain: Stat::of(
-                &compared
-                    .iter()
-                    .filter_map(|(run, normal)| {
-                        Some(val_acc(run.metrics.last()?) - val_acc(normal.metrics.last()?))
-                    })
-                    .collect::<Vec<_>>(),
-            ),
+            gain: is_ayla
+                .then(|| {
+                    Stat::of(
+                        &compared
+                            .iter()
+                            .filter_map(|(run, normal)| {
+                                Some(val_acc(run.metrics.last()?) - val_acc(normal.metrics.last()?))
+                            })
+                            .collect::<Vec<_>>(),
+                    )
+                })
+                .flatten(),
             first_beat: if is_ayla {
                 compared
                     .iter()

@@ -332,6 +332,10 @@ fn the_table_has_normal_then_every_setting_with_mean_and_std_over_seeds() {
     // Sample standard deviation of 0.90 and 0.88.
     assert!((acc.std.unwrap() - 0.014_142_1).abs() < 1e-6);
     assert!(normal.first_beat.is_empty());
+    assert_eq!(
+        normal.gain, None,
+        "Normal is the baseline, not compared with itself"
+    );
 
     let good = &rows[1];
     assert_eq!((good.n1, good.n2), (Some(0.9), Some(0.5)));
