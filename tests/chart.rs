@@ -2,23 +2,22 @@
 //! readout, and the drawing itself on a recording backend (pixels and text).
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
 use ayla::chart::{
     self, epoch_ticks, export_scale, format_tick, nice_ticks, panel_grid, x_range, y_range,
     ChartError, History, Layout, Metric, Theme, YScale,
 };
-use plotters::prelude::*;
-use plotters_backend::{
-    BackendColor, BackendCoord, BackendTextStyle, DrawingBackend, DrawingErrorKind,
-};
+use plotters_backend::BackendCoord;
 use serde_json::json;
 
 #[path = "fixtures/histories.rs"]
 mod histories;
 
 use histories::{diverged_json, history_json, metrics, ALL_AYLA};
+
+#[path = "fixtures/recorder.rs"]
+mod recorder;
+
+use recorder::{record, Record};
 
 fn parse(json: &str) -> History {
     History::parse(json).expect("test history parses")
@@ -348,70 +347,7 @@ fn themes_are_light_or_dark() {
 }
 
 // ---------------------------------------------------------------------------------------
-// Drawing, on a backend that records pixels and text
-
-#[derive(Default)]
-struct Record {
-    width: u32,
-    height: u32,
-    pixels: Vec<(u8, u8, u8)>,
-    texts: Vec<(String, BackendCoord)>,
-}
-
-/// Rasterises shapes with plotters' own fallbacks and keeps text as strings (native
-/// plotters has no font to draw with), so tests can read both back.
-struct Recorder(Rc<RefCell<Record>>);
-
-#[derive(Debug)]
-struct Never;
-
-impl std::fmt::Display for Never {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("never")
-    }
-}
-
-impl std::error::Error for Never {}
-
-impl DrawingBackend for Recorder {
-    type ErrorType = Never;
-
-    fn get_size(&self) -> (u32, u32) {
-        let record = self.0.borrow();
-        (record.width, record.height)
-    }
-
-    fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<Never>> {
-        Ok(())
-    }
-
-    fn present(&mut self) -> Result<(), DrawingErrorKind<Never>> {
-        Ok(())
-    }
-
-    fn draw_pixel(
-        &mut self,
-        (x, y): BackendCoord,
-        color: BackendColor,
-    ) -> Result<(), DrawingErrorKind<Never>> {
-        let mut record = self.0.borrow_mut();
-        let (width, height) = (record.width as i32, record.height as i32);
-        if color.alpha > 0.0 && (0..width).contains(&x) && (0..height).contains(&y) {
-            record.pixels[(y * width + x) as usize] = color.rgb;
-        }
-        Ok(())
-    }
-
-    fn draw_text<S: BackendTextStyle>(
-        &mut self,
-        text: &str,
-        _style: &S,
-        pos: BackendCoord,
-    ) -> Result<(), DrawingErrorKind<Never>> {
-        self.0.borrow_mut().texts.push((text.to_string(), pos));
-        Ok(())
-    }
-}
+// Drawing, on a backend that records pixels and text (tests/fixtures/recorder.rs)
 
 struct Drawn {
     record: Record,
@@ -420,7 +356,7 @@ struct Drawn {
 
 impl Drawn {
     fn pixel(&self, x: i32, y: i32) -> (u8, u8, u8) {
-        self.record.pixels[(y * self.record.width as i32 + x) as usize]
+        self.record.pixel(x, y)
     }
 
     /// Pixels strictly inside a panel's plot area (the axes themselves excluded).
@@ -437,24 +373,19 @@ impl Drawn {
     }
 
     fn has_text(&self, text: &str) -> bool {
-        self.record.texts.iter().any(|(t, _)| t == text)
+        self.record.labels.iter().any(|l| l.text == text)
+    }
+
+    /// Every text drawn, with the anchor plotters drew it at.
+    fn texts(&self) -> impl Iterator<Item = (&str, BackendCoord)> + '_ {
+        self.record.labels.iter().map(|l| (l.text.as_str(), l.pos))
     }
 }
 
 fn draw(json: &str, theme: Theme, (width, height): (u32, u32)) -> Drawn {
-    let record = Rc::new(RefCell::new(Record {
-        width,
-        height,
-        pixels: vec![(7, 7, 7); (width * height) as usize],
-        texts: Vec::new(),
-    }));
-    let root = Recorder(Rc::clone(&record)).into_drawing_area();
-    let layout = chart::draw(&root, &parse(json), theme, 1.0).expect("the figure draws");
-    drop(root);
-    let record = Rc::try_unwrap(record)
-        .ok()
-        .expect("the drawing area is gone")
-        .into_inner();
+    let (record, layout) = record(width, height, (7, 7, 7), |root| {
+        chart::draw(root, &parse(json), theme, 1.0).expect("the figure draws")
+    });
     Drawn { record, layout }
 }
 
@@ -537,11 +468,9 @@ fn thirty_epochs_get_integer_ticks_that_do_not_overlap() {
     let panel = &drawn.layout.panels[0];
     let bottom = (panel.top + panel.height) as i32;
     let mut ticks: Vec<(i32, &str)> = drawn
-        .record
-        .texts
-        .iter()
+        .texts()
         .filter(|(_, (x, y))| *y > bottom && *x < (panel.left + panel.width) as i32 + 10)
-        .filter_map(|(t, (x, _))| t.parse::<usize>().ok().map(|_| (*x, t.as_str())))
+        .filter_map(|(t, (x, _))| t.parse::<usize>().ok().map(|_| (x, t)))
         .collect();
     ticks.sort();
     let labels: Vec<&str> = ticks.iter().map(|t| t.1).collect();
@@ -561,12 +490,10 @@ fn x_tick_labels(drawn: &Drawn) -> Vec<(i32, String)> {
     let bottom = (panel.top + panel.height) as i32;
     let right = (panel.left + panel.width) as i32 + 10;
     let mut ticks: Vec<(i32, String)> = drawn
-        .record
-        .texts
-        .iter()
+        .texts()
         .filter(|(_, (x, y))| *y > bottom && *x < right)
         .filter(|(t, _)| t.parse::<usize>().is_ok())
-        .map(|(t, (x, _))| (*x, t.clone()))
+        .map(|(t, (x, _))| (x, t.to_string()))
         .collect();
     ticks.sort();
     ticks
@@ -610,11 +537,9 @@ fn a_narrow_figure_stacks_its_panels_and_wraps_its_legend() {
         );
     }
     let legend_rows: std::collections::BTreeSet<i32> = drawn
-        .record
-        .texts
-        .iter()
+        .texts()
         .filter(|(t, _)| t.contains("training") || t.contains("validation"))
-        .map(|(_, (_, y))| *y)
+        .map(|(_, (_, y))| y)
         .collect();
     assert!(legend_rows.len() >= 2, "the legend wraps: {legend_rows:?}");
 }

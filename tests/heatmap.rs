@@ -2,19 +2,17 @@
 //! a recording backend (pixels, and text with the box each label takes).
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
 use ayla::chart::{
     draw_heatmap, heat_colour, heat_limit, heatmap_export_scale, ChartError, HeatCell, HeatLayout,
     HeatMap, Theme, HEATMAP_EXPORT_HEIGHT, HEATMAP_EXPORT_WIDTH, HEAT_CAPTION,
 };
 use plotters::prelude::*;
-use plotters_backend::text_anchor::{HPos, VPos};
-use plotters_backend::{
-    BackendColor, BackendCoord, BackendTextStyle, DrawingBackend, DrawingErrorKind, FontTransform,
-};
 use serde_json::json;
+
+#[path = "fixtures/recorder.rs"]
+mod recorder;
+
+use recorder::{record, Label, Record};
 
 // ---------------------------------------------------------------------------------------
 // Maps
@@ -84,117 +82,7 @@ fn square(n: usize) -> HeatMap {
 }
 
 // ---------------------------------------------------------------------------------------
-// A backend that records pixels, and text with its box
-
-#[derive(Debug, Clone)]
-struct Label {
-    text: String,
-    /// Left, top, right, bottom (exclusive) in device pixels.
-    rect: (i32, i32, i32, i32),
-    color: (u8, u8, u8),
-    rotated: bool,
-}
-
-impl Label {
-    fn centre(&self) -> (i32, i32) {
-        let (x0, y0, x1, y1) = self.rect;
-        ((x0 + x1) / 2, (y0 + y1) / 2)
-    }
-
-    fn overlaps(&self, other: &Label) -> bool {
-        let (a, b) = (self.rect, other.rect);
-        a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
-    }
-}
-
-#[derive(Default)]
-struct Record {
-    width: u32,
-    height: u32,
-    pixels: Vec<(u8, u8, u8)>,
-    labels: Vec<Label>,
-}
-
-/// Rasterises shapes with plotters' own fallbacks; keeps text as strings placed in the box
-/// plotters' font estimate gives it (the same estimate the layout measured with).
-struct Recorder(Rc<RefCell<Record>>);
-
-#[derive(Debug)]
-struct Never;
-
-impl std::fmt::Display for Never {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("never")
-    }
-}
-
-impl std::error::Error for Never {}
-
-impl DrawingBackend for Recorder {
-    type ErrorType = Never;
-
-    fn get_size(&self) -> (u32, u32) {
-        let record = self.0.borrow();
-        (record.width, record.height)
-    }
-
-    fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<Never>> {
-        Ok(())
-    }
-
-    fn present(&mut self) -> Result<(), DrawingErrorKind<Never>> {
-        Ok(())
-    }
-
-    fn draw_pixel(
-        &mut self,
-        (x, y): BackendCoord,
-        color: BackendColor,
-    ) -> Result<(), DrawingErrorKind<Never>> {
-        let mut record = self.0.borrow_mut();
-        let (width, height) = (record.width as i32, record.height as i32);
-        if color.alpha > 0.0 && (0..width).contains(&x) && (0..height).contains(&y) {
-            record.pixels[(y * width + x) as usize] = color.rgb;
-        }
-        Ok(())
-    }
-
-    fn draw_text<S: BackendTextStyle>(
-        &mut self,
-        text: &str,
-        style: &S,
-        (x, y): BackendCoord,
-    ) -> Result<(), DrawingErrorKind<Never>> {
-        let ((x0, y0), (x1, y1)) = style.layout_box(text).expect("naive layout");
-        let (mut w, mut h) = (x1 - x0, y1 - y0);
-        let rotated = !matches!(style.transform(), FontTransform::None);
-        if rotated {
-            assert!(
-                matches!(style.anchor().h_pos, HPos::Center)
-                    && matches!(style.anchor().v_pos, VPos::Center),
-                "rotated text is centred"
-            );
-            std::mem::swap(&mut w, &mut h);
-        }
-        let left = match style.anchor().h_pos {
-            HPos::Left => x,
-            HPos::Center => x - w / 2,
-            HPos::Right => x - w,
-        };
-        let top = match style.anchor().v_pos {
-            VPos::Top => y,
-            VPos::Center => y - h / 2,
-            VPos::Bottom => y - h,
-        };
-        self.0.borrow_mut().labels.push(Label {
-            text: text.to_string(),
-            rect: (left, top, left + w, top + h),
-            color: style.color().rgb,
-            rotated,
-        });
-        Ok(())
-    }
-}
+// Drawing, on a backend that records pixels, and text with its box (tests/fixtures/recorder.rs)
 
 struct Drawn {
     record: Record,
@@ -203,7 +91,7 @@ struct Drawn {
 
 impl Drawn {
     fn pixel(&self, (x, y): (i32, i32)) -> (u8, u8, u8) {
-        self.record.pixels[(y * self.record.width as i32 + x) as usize]
+        self.record.pixel(x, y)
     }
 
     fn labels(&self, text: &str) -> Vec<&Label> {
@@ -255,19 +143,9 @@ fn inside(inner: (i32, i32, i32, i32), outer: (i32, i32, i32, i32)) -> bool {
 const UNTOUCHED: (u8, u8, u8) = (7, 7, 7);
 
 fn try_draw(map: &HeatMap, theme: Theme, (width, height): (u32, u32)) -> Result<Drawn, ChartError> {
-    let record = Rc::new(RefCell::new(Record {
-        width,
-        height,
-        pixels: vec![UNTOUCHED; (width * height) as usize],
-        labels: Vec::new(),
-    }));
-    let root = Recorder(Rc::clone(&record)).into_drawing_area();
-    let layout = draw_heatmap(&root, map, theme, 1.0);
-    drop(root);
-    let record = Rc::try_unwrap(record)
-        .ok()
-        .expect("the drawing area is gone")
-        .into_inner();
+    let (record, layout) = record(width, height, UNTOUCHED, |root| {
+        draw_heatmap(root, map, theme, 1.0)
+    });
     layout.map(|layout| Drawn { record, layout })
 }
 
@@ -682,14 +560,10 @@ fn the_layout_has_one_box_per_cell_bottom_row_first() {
 
 #[test]
 fn the_layout_is_in_css_pixels() {
-    let record = Rc::new(RefCell::new(Record {
-        width: 1600,
-        height: 1200,
-        pixels: vec![UNTOUCHED; 1600 * 1200],
-        labels: Vec::new(),
-    }));
-    let root = Recorder(Rc::clone(&record)).into_drawing_area();
-    let doubled = draw_heatmap(&root, &mixed(), Theme::Light, 2.0).unwrap();
+    let (_, doubled) = record(1600, 1200, UNTOUCHED, |root| {
+        draw_heatmap(root, &mixed(), Theme::Light, 2.0)
+    });
+    let doubled = doubled.unwrap();
     let single = draw(&mixed(), Theme::Light, PAGE).layout;
     assert_eq!((doubled.width, doubled.height), (800.0, 600.0));
     for (a, b) in doubled.cells.iter().zip(&single.cells) {

@@ -4,19 +4,19 @@
 
 use ayla::web::canvas::canvas_backend;
 use plotters::prelude::*;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+use web_sys::HtmlCanvasElement;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+#[path = "fixtures/canvas.rs"]
+mod canvas;
+
+use canvas::context_2d;
+
 /// A canvas that is not in the document: the export draws on one.
 fn detached_canvas() -> HtmlCanvasElement {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let canvas: HtmlCanvasElement = document.create_element("canvas").unwrap().unchecked_into();
-    canvas.set_width(600);
-    canvas.set_height(200);
-    canvas
+    canvas::detached_canvas(600, 200)
 }
 
 fn font(size: f64, style: FontStyle) -> TextStyle<'static> {
@@ -31,8 +31,7 @@ fn text_is_measured_as_the_canvas_draws_it() {
         .estimate_text_size("Gradient norm", &font(12.0, FontStyle::Normal))
         .unwrap();
 
-    let context: CanvasRenderingContext2d =
-        canvas.get_context("2d").unwrap().unwrap().unchecked_into();
+    let context = context_2d(&canvas);
     context.set_font("normal 12px sans-serif");
     let expected = context.measure_text("Gradient norm").unwrap().width();
     assert_eq!(width, expected.ceil() as u32);

@@ -3,12 +3,12 @@
 #![cfg(target_arch = "wasm32")]
 
 use ayla::web::chart::{draw_chart, export_png, readout};
-use js_sys::{Reflect, Uint8Array, JSON};
+use js_sys::Uint8Array;
 use serde_json::{json, Value};
-use wasm_bindgen::{JsCast, JsError, JsValue};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web_sys::{Blob, CanvasRenderingContext2d, HtmlCanvasElement, ImageBitmap};
+use web_sys::{Blob, HtmlCanvasElement, ImageBitmap};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -17,49 +17,20 @@ mod histories;
 
 use histories::{diverged_json, history_json, ALL_AYLA};
 
+#[path = "fixtures/canvas.rs"]
+mod canvas;
+
+use canvas::{detached_canvas, device_pixel_ratio, layout, message, Pixels};
+
 // ---------------------------------------------------------------------------------------
 // The page side: a canvas in the document, its pixels, the layout handed back
 
 /// A canvas in the document, 1200×450 CSS pixels, as the page lays it out.
 fn page_canvas() -> HtmlCanvasElement {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let canvas: HtmlCanvasElement = document.create_element("canvas").unwrap().unchecked_into();
-    canvas
-        .set_attribute("style", "display: block; width: 1200px; height: 450px")
-        .unwrap();
-    document.body().unwrap().append_child(&canvas).unwrap();
-    canvas
-}
-
-struct Pixels {
-    width: u32,
-    rgba: Vec<u8>,
+    canvas::page_canvas(1200, 450)
 }
 
 impl Pixels {
-    fn of(canvas: &HtmlCanvasElement) -> Pixels {
-        let context: CanvasRenderingContext2d =
-            canvas.get_context("2d").unwrap().unwrap().unchecked_into();
-        let (width, height) = (canvas.width(), canvas.height());
-        let data = context
-            .get_image_data(0.0, 0.0, width as f64, height as f64)
-            .unwrap();
-        Pixels {
-            width,
-            rgba: data.data().0,
-        }
-    }
-
-    fn at(&self, x: u32, y: u32) -> [u8; 4] {
-        let i = ((y * self.width + x) * 4) as usize;
-        [
-            self.rgba[i],
-            self.rgba[i + 1],
-            self.rgba[i + 2],
-            self.rgba[i + 3],
-        ]
-    }
-
     /// Pixels strictly inside the panels' plot areas, the axes excluded.
     fn in_plots<'a>(&'a self, layout: &'a Value, ratio: f64) -> impl Iterator<Item = [u8; 4]> + 'a {
         panels(layout).iter().flat_map(move |panel| {
@@ -79,32 +50,14 @@ fn is_blue(p: &[u8; 4]) -> bool {
     p[3] == 255 && p[2] > 200 && p[0] < 80 && p[1] < 80
 }
 
-fn device_pixel_ratio() -> f64 {
-    web_sys::window().unwrap().device_pixel_ratio()
-}
-
-fn to_json(value: &JsValue) -> Value {
-    let text: String = JSON::stringify(value).unwrap().into();
-    serde_json::from_str(&text).unwrap()
-}
-
 fn panels(layout: &Value) -> &Vec<Value> {
     layout["panels"]
         .as_array()
         .expect("layout.panels is an array")
 }
 
-fn message(error: JsError) -> String {
-    let value = JsValue::from(error);
-    Reflect::get(&value, &"message".into())
-        .unwrap()
-        .as_string()
-        .unwrap()
-}
-
 fn draw(canvas: &HtmlCanvasElement, history: &str, theme: &str) -> Value {
-    let layout = draw_chart(canvas, history, theme).unwrap_or_else(|e| panic!("{}", message(e)));
-    to_json(&layout)
+    layout(draw_chart(canvas, history, theme))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -136,10 +89,7 @@ fn the_backing_store_is_css_size_times_device_pixel_ratio() {
 
 #[wasm_bindgen_test]
 fn a_canvas_without_css_size_keeps_its_attributes() {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let canvas: HtmlCanvasElement = document.create_element("canvas").unwrap().unchecked_into();
-    canvas.set_width(900);
-    canvas.set_height(400);
+    let canvas = detached_canvas(900, 400);
     for _ in 0..3 {
         let layout = draw(&canvas, &history_json(3, 3, &[]), "light");
         assert_eq!(layout["width"], 900.0);

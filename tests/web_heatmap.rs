@@ -3,14 +3,19 @@
 #![cfg(target_arch = "wasm32")]
 
 use ayla::web::heatmap::{draw_heatmap, export_heatmap_png};
-use js_sys::{Reflect, Uint8Array, JSON};
+use js_sys::Uint8Array;
 use serde_json::{json, Value};
-use wasm_bindgen::{JsCast, JsError, JsValue};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web_sys::{Blob, CanvasRenderingContext2d, HtmlCanvasElement, ImageBitmap};
+use web_sys::{Blob, HtmlCanvasElement, ImageBitmap};
 
 wasm_bindgen_test_configure!(run_in_browser);
+
+#[path = "fixtures/canvas.rs"]
+mod canvas;
+
+use canvas::{device_pixel_ratio, layout, message, Pixels};
 
 /// 3×3, every state: row j = 0 is +1.23 ± 0.31, −0.40, 0.00; row 1 is pending, +0.21
 /// (selected), diverged 2/3; row 2 is −0.87, diverged 3/3, +0.04.
@@ -32,65 +37,11 @@ fn mixed_json() -> String {
 
 /// A canvas in the document, 800×600 CSS pixels.
 fn page_canvas() -> HtmlCanvasElement {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let canvas: HtmlCanvasElement = document.create_element("canvas").unwrap().unchecked_into();
-    canvas
-        .set_attribute("style", "display: block; width: 800px; height: 600px")
-        .unwrap();
-    document.body().unwrap().append_child(&canvas).unwrap();
-    canvas
-}
-
-struct Pixels {
-    width: u32,
-    rgba: Vec<u8>,
-}
-
-impl Pixels {
-    fn of(canvas: &HtmlCanvasElement) -> Pixels {
-        let context: CanvasRenderingContext2d =
-            canvas.get_context("2d").unwrap().unwrap().unchecked_into();
-        let (width, height) = (canvas.width(), canvas.height());
-        let data = context
-            .get_image_data(0.0, 0.0, width as f64, height as f64)
-            .unwrap();
-        Pixels {
-            width,
-            rgba: data.data().0,
-        }
-    }
-
-    fn at(&self, x: u32, y: u32) -> [u8; 4] {
-        let i = ((y * self.width + x) * 4) as usize;
-        [
-            self.rgba[i],
-            self.rgba[i + 1],
-            self.rgba[i + 2],
-            self.rgba[i + 3],
-        ]
-    }
-}
-
-fn device_pixel_ratio() -> f64 {
-    web_sys::window().unwrap().device_pixel_ratio()
-}
-
-fn to_json(value: &JsValue) -> Value {
-    let text: String = JSON::stringify(value).unwrap().into();
-    serde_json::from_str(&text).unwrap()
-}
-
-fn message(error: JsError) -> String {
-    let value = JsValue::from(error);
-    Reflect::get(&value, &"message".into())
-        .unwrap()
-        .as_string()
-        .unwrap()
+    canvas::page_canvas(800, 600)
 }
 
 fn draw(canvas: &HtmlCanvasElement, json: &str, theme: &str) -> Value {
-    let layout = draw_heatmap(canvas, json, theme).unwrap_or_else(|e| panic!("{}", message(e)));
-    to_json(&layout)
+    layout(draw_heatmap(canvas, json, theme))
 }
 
 /// Cell (i, j)'s box from the layout, in CSS pixels: (left, top, width, height).
