@@ -454,6 +454,44 @@ fn an_empty_history_draws_the_empty_axes() {
 }
 
 #[test]
+fn a_blow_up_in_the_diverged_epoch_does_not_flatten_the_loss_axis() {
+    // As on the page with N1 = N2 = 4: the epoch that broke reports a loss that is finite
+    // but astronomically large (the mean over the batches before the break).
+    let mut json: serde_json::Value = serde_json::from_str(&diverged_json()).unwrap();
+    json["runs"][1]["metrics"][2]["loss"] = json!(1.3e34);
+    let drawn = draw(&json.to_string(), Theme::Light, WIDE);
+    let loss = drawn
+        .layout
+        .panels
+        .iter()
+        .find(|p| p.name == "loss")
+        .unwrap();
+    assert!(
+        loss.y_max < 10.0,
+        "the loss axis fits the real epochs: {}",
+        loss.y_max
+    );
+    // The blow-up still shows: AYLA's line climbs off the scale to the panel's top edge at
+    // epoch 3, and its ✕ sits there (its arms reach sideways, where the steep line does not).
+    let top = loss.top as i32;
+    let epoch_3 = loss.left + (3.0 - loss.x_min) / (loss.x_max - loss.x_min) * loss.width;
+    let arms = (top..top + 8)
+        .flat_map(|y| [-7, -6, -5, 5, 6, 7].map(|dx| (epoch_3.round() as i32 + dx, y)))
+        .filter(|&(x, y)| drawn.pixel(x, y) == BLUE_RGB)
+        .count();
+    assert!(arms >= 4, "{arms} pixels of the ✕ at the top edge");
+    // Without the broken epoch the axis would be the same.
+    let fine = draw(&diverged_json(), Theme::Light, WIDE);
+    let fine_loss = fine
+        .layout
+        .panels
+        .iter()
+        .find(|p| p.name == "loss")
+        .unwrap();
+    assert_eq!(fine_loss.y_max, loss.y_max);
+}
+
+#[test]
 fn a_diverged_run_is_drawn_and_marked() {
     let drawn = draw(&diverged_json(), Theme::Light, WIDE);
     assert!(drawn.has_text("MNIST: Normal vs AYLA (N1=3.0, N2=1.5)"));

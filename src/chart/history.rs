@@ -135,13 +135,17 @@ impl History {
         reported.map(|m| m.epoch).fold(self.epochs, usize::max)
     }
 
-    /// Every finite value of the visible series of these metrics, to fit an axis to.
+    /// Every finite value of the visible series of these metrics, to fit an axis to. The
+    /// epoch in which a run diverged is left out: its means cover the batches up to the
+    /// break, where the loss may already be astronomically large (1e34) yet finite, and
+    /// fitting the axis to it would flatten every real epoch.
     pub fn visible_values(&self, metrics: &[Metric]) -> Vec<f32> {
         let mut values = Vec::new();
         for run in &self.runs {
             for &metric in metrics {
                 if self.is_visible(run.method, metric) {
-                    let all = run.metrics.iter().map(|m| metric.value(m));
+                    let whole = run.metrics.iter().filter(|m| m.diverged_at.is_none());
+                    let all = whole.map(|m| metric.value(m));
                     values.extend(all.filter(|v| v.is_finite()));
                 }
             }
