@@ -12,6 +12,8 @@ import {
   MiB,
   epochLabels,
   launchChromium,
+  openPage,
+  save as saveDownload,
   logShowsNewestLine,
   pageMemory,
   recordCanvasText,
@@ -42,14 +44,8 @@ after(async () => {
 // A fresh context and page for test `t` (closed when it ends, passed or not); page errors
 // and console errors are collected in `problems`.
 async function open(t, query, { watch = false } = {}) {
-  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+  const { context, page, problems } = await openPage(browser);
   t.after(() => context.close());
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-  });
   const seen = watch ? await watchPolicy(page, server.base) : null;
   if (query !== null) {
     await page.goto(`${server.base}/${query}`);
@@ -65,12 +61,7 @@ const controlsBack = async (page) => {
   assert.equal(await page.isDisabled('#stop'), true, 'Stop is disabled');
 };
 
-async function save(page, button) {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
-  const path = `${ARTIFACTS}hardening-${download.suggestedFilename()}`;
-  await download.saveAs(path);
-  return path;
-}
+const save = async (page, button) => (await saveDownload(page, button, 'hardening-')).path;
 
 test('the page runs under the strict policy: no violation, no request leaves the site', async (t) => {
   const { page, problems, seen } = await open(t, null, { watch: true });

@@ -56,6 +56,29 @@ export function launchChromium() {
   });
 }
 
+// A new page in a context of its own (downloads allowed), collecting the page's errors and
+// console errors in `problems`, which a test expects to stay empty.
+export async function openPage(browser, viewport = { width: 1280, height: 900 }) {
+  const context = await browser.newContext({ acceptDownloads: true, viewport });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+  return { context, page, problems };
+}
+
+// Clicks an export button and keeps the downloaded file in artifacts/ (its name prefixed
+// with `prefix`); resolves to { name, path, bytes }.
+export async function save(page, button, prefix = '') {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+  const name = download.suggestedFilename();
+  const path = `${ARTIFACTS}${prefix}${name}`;
+  await download.saveAs(path);
+  return { name, path, bytes: await readFile(path) };
+}
+
 // Resolves when #status has the given data-state.
 export function waitForState(page, wanted, timeout = 90_000) {
   return page.waitForFunction((w) => document.getElementById('status').dataset.state === w, wanted, {

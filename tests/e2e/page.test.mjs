@@ -5,9 +5,8 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
-import { ARTIFACTS, launchChromium, serveWww, waitForState as waitFor } from './harness.mjs';
+import { ARTIFACTS, launchChromium, openPage, save as saveDownload, serveWww, waitForState as waitFor } from './harness.mjs';
 
 const LINE = (method) =>
   new RegExp(
@@ -19,18 +18,13 @@ let server;
 let browser;
 let page;
 let base;
-const problems = [];
+let problems;
 
 before(async () => {
   server = await serveWww();
   base = server.base;
   browser = await launchChromium();
-  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-  });
+  ({ page, problems } = await openPage(browser));
 });
 
 after(async () => {
@@ -91,13 +85,7 @@ test('a short run trains both methods, draws the chart and exports', async () =>
   assert.equal(csv.bytes.toString().trim().split('\n').length, 3);
 });
 
-// Clicks an export button and returns the downloaded file (also kept in artifacts/).
-async function save(button) {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
-  const name = download.suggestedFilename();
-  await download.saveAs(`${ARTIFACTS}${name}`);
-  return { name, bytes: await readFile(`${ARTIFACTS}${name}`) };
-}
+const save = (button) => saveDownload(page, button);
 
 test('an invalid N1 is refused beside the field and nothing starts', async () => {
   const logBefore = await page.textContent('#log');

@@ -4,23 +4,17 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import { ARTIFACTS, launchChromium, serveWww, waitForState } from './harness.mjs';
+import { ARTIFACTS, launchChromium, openPage, save as saveDownload, serveWww, waitForState } from './harness.mjs';
 
 let server;
 let browser;
 let page;
-const problems = [];
+let problems;
 
 before(async () => {
   server = await serveWww();
   browser = await launchChromium();
-  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 1000 } });
-  page = await context.newPage();
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-  });
+  ({ page, problems } = await openPage(browser, { width: 1400, height: 1000 }));
 });
 
 after(async () => {
@@ -37,12 +31,7 @@ const tableRows = () =>
 const header = () => page.$$eval('#sweep-table thead th', (cells) => cells.map((c) => c.textContent));
 const pixels = (id) => page.evaluate((i) => document.getElementById(i).toDataURL(), id);
 
-async function save(button) {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
-  const name = download.suggestedFilename();
-  await download.saveAs(`${ARTIFACTS}${name}`);
-  return { name, bytes: await readFile(`${ARTIFACTS}${name}`) };
-}
+const save = (button) => saveDownload(page, button);
 
 test('a sweep link fills the inputs and shows the grid size and time before starting', async () => {
   await page.goto(`${server.base}/?${SMALL}`);
