@@ -153,12 +153,9 @@ export function startSweep(plan, data, { onDone, onFailure, log }) {
     },
     onFailure,
   });
+  // The page's Stop marks the rows of workers that were still busy.
   return () => {
     stopPool();
-    for (const row of document.querySelectorAll('#pool .run-progress')) row.dataset.state = 'stopped';
-    for (const row of document.querySelectorAll('#pool .run-progress .detail')) {
-      if (!row.parentElement.dataset.done) row.textContent = 'Stopped';
-    }
     // Unfinished runs are dropped: the table and exports hold finished runs only.
     record.results = record.results.filter((r) => r.done);
     showResults();
@@ -171,6 +168,8 @@ export function hideSweep() {
 }
 
 const resultOf = (job) => record.results.find((r) => r.job === job.id);
+// The table's rows, computed in Rust from everything measured so far.
+const rows = () => wasm.sweep_rows(JSON.stringify(record));
 
 function settingText(job) {
   const { n1, n2, seed } = job.config;
@@ -196,8 +195,7 @@ function runDone(job, started) {
 }
 
 function summary(started) {
-  const rows = wasm.sweep_rows(JSON.stringify(record));
-  const settings = rows.filter((r) => r.method === 'AYLA');
+  const settings = rows().filter((r) => r.method === 'AYLA');
   const diverged = settings.filter((r) => r.diverged > 0).length;
   const ranked = settings.filter((r) => r.gain).sort((a, b) => b.gain.mean - a.gain.mean);
   const best = ranked[0];
@@ -234,7 +232,7 @@ function setPoolRow(slot, job, text, fraction = 0, state) {
   row.querySelector('progress').value = fraction;
   row.querySelector('.detail').textContent = text;
   row.querySelector('.method').className = `method ${job?.method === 'AYLA' ? 'ayla' : job ? 'normal' : ''}`;
-  if (state) row.dataset.done = state;
+  if (state) row.dataset.state = state;
 }
 
 function showOverall(started) {
@@ -250,18 +248,16 @@ function showOverall(started) {
 
 // Redraws the table and the heat map and, if it changed, the comparison figure.
 function showResults() {
-  const text = JSON.stringify(record);
-  const rows = wasm.sweep_rows(text);
-  fillTable(rows);
+  fillTable(rows());
   drawHeatMap();
   showSelection();
   const any = record.results.some((r) => r.done);
   for (const id of ['export-sweep-csv', 'export-sweep-json', 'export-heatmap']) $(id).disabled = !any;
 }
 
-function fillTable(rows) {
+function fillTable(table) {
   const column = COLUMNS.find((c) => c.key === sortBy.key);
-  const [normal, ...settings] = rows;
+  const [normal, ...settings] = table;
   const order = sortBy.descending ? -1 : 1;
   settings.sort((a, b) => {
     const [x, y] = [column.value(a), column.value(b)];
@@ -304,7 +300,7 @@ function tableRow(row) {
 
 function sortTable(key) {
   sortBy = sortBy.key === key ? { key, descending: !sortBy.descending } : { key, descending: key !== 'n1' && key !== 'n2' };
-  if (record) fillTable(wasm.sweep_rows(JSON.stringify(record)));
+  if (record) fillTable(rows());
 }
 
 const cellAt = (n1, n2) => ({ i: record.sweep.n1.indexOf(n1), j: record.sweep.n2.indexOf(n2) });
@@ -345,7 +341,7 @@ function moveSelection(event) {
 
 function select(cell) {
   selected = cell;
-  fillTable(wasm.sweep_rows(JSON.stringify(record)));
+  fillTable(rows());
   drawHeatMap();
   showSelection();
 }

@@ -179,6 +179,8 @@ test('Stop cancels the remaining runs and keeps the finished ones', async () => 
   assert.equal(finished, done, 'the table holds the finished runs');
   assert.equal(await page.isDisabled('#export-sweep-csv'), false);
   assert.equal(await page.isDisabled('#train'), false);
+  const workers = await page.$$eval('#pool .run-progress .detail', (cells) => cells.map((c) => c.textContent));
+  assert.ok(workers.length >= 1 && workers.every((t) => t === 'Stopped' || t === 'Idle: no runs left'), workers.join(' | '));
   // No worker keeps running after Stop: the log stops growing.
   const log = await page.textContent('#log');
   await page.waitForTimeout(1500);
