@@ -161,11 +161,20 @@ pub struct PanelLayout {
 /// How many device pixels per design pixel an export of this size gets, so its text is as
 /// legible as the page's; an error for sizes a canvas cannot have.
 pub fn export_scale(width: u32, height: u32) -> Result<f64, ChartError> {
+    scale_for((width, height), (DESIGN_WIDTH, DESIGN_HEIGHT))
+}
+
+/// Device pixels per design pixel for a `size` export of a drawing designed at `design`
+/// CSS pixels (the figure's and the heat map's export scales).
+pub(super) fn scale_for(
+    (width, height): (u32, u32),
+    (design_width, design_height): (f64, f64),
+) -> Result<f64, ChartError> {
     let fits = |side: u32| (1..=MAX_EXPORT_SIDE).contains(&side);
     if !(fits(width) && fits(height)) {
         return Err(ChartError::BadSize { width, height });
     }
-    let scale = (f64::from(width) / DESIGN_WIDTH).min(f64::from(height) / DESIGN_HEIGHT);
+    let scale = (f64::from(width) / design_width).min(f64::from(height) / design_height);
     Ok(scale.clamp(0.5, 6.0))
 }
 

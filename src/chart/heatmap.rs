@@ -14,7 +14,7 @@ use plotters::style::FontTransform;
 use serde::{Deserialize, Serialize};
 
 use super::axes::{format_tick, Ticks};
-use super::figure::{drawing, exponent, widest, Pen, MAX_EXPORT_SIDE};
+use super::figure::{drawing, exponent, scale_for, widest, Pen};
 use super::{ChartError, Theme};
 
 /// The exported PNG's size in device pixels: the design size at 1.5×.
@@ -176,12 +176,7 @@ pub struct CellBox {
 /// How many device pixels per design pixel an export of this size gets; an error for
 /// sizes a canvas cannot have.
 pub fn heatmap_export_scale(width: u32, height: u32) -> Result<f64, ChartError> {
-    let fits = |side: u32| (1..=MAX_EXPORT_SIDE).contains(&side);
-    if !(fits(width) && fits(height)) {
-        return Err(ChartError::BadSize { width, height });
-    }
-    let scale = (f64::from(width) / DESIGN_WIDTH).min(f64::from(height) / DESIGN_HEIGHT);
-    Ok(scale.clamp(0.5, 6.0))
+    scale_for((width, height), (DESIGN_WIDTH, DESIGN_HEIGHT))
 }
 
 /// The colour scale's limit in accuracy units: the largest |delta| of the map rounded up

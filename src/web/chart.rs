@@ -1,13 +1,14 @@
 //! The comparison figure for the page: draw it on a canvas, read values under the pointer,
 //! export it as a PNG. The drawing itself lives in `crate::chart`.
 
-use js_sys::{Function, Promise, JSON};
+use js_sys::{Function, Promise};
 use plotters::prelude::IntoDrawingArea;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
 
 use super::canvas::canvas_backend;
+use super::js::to_js;
 use crate::chart::{self, History, Theme, EXPORT_HEIGHT, EXPORT_WIDTH};
 
 /// Draws the whole figure from the whole history (a JSON string, see `chart::History`) in
@@ -27,8 +28,7 @@ pub fn draw_chart(
     let theme = Theme::parse(theme)?;
     let scale = fit_backing_store(canvas);
     let layout = draw_on(canvas, &history, theme, scale)?;
-    let json = serde_json::to_string(&layout)?;
-    JSON::parse(&json).map_err(|_| JsError::new("The chart layout could not be handed over."))
+    to_js(&layout)
 }
 
 /// The readout for the epoch under the pointer: every visible series' value at that epoch.

@@ -1,13 +1,14 @@
 //! The sweep heat map for the page: draw it on a canvas, export it as a PNG. The drawing
 //! itself lives in `crate::chart` (`draw_heatmap`); the canvas plumbing is `web::chart`'s.
 
-use js_sys::{Promise, JSON};
+use js_sys::Promise;
 use plotters::prelude::IntoDrawingArea;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
 use super::canvas::canvas_backend;
 use super::chart::{detached_canvas, fit_backing_store, png_blob};
+use super::js::to_js;
 use crate::chart::{self, HeatLayout, HeatMap, Theme, HEATMAP_EXPORT_HEIGHT, HEATMAP_EXPORT_WIDTH};
 
 /// Draws the heat map (a JSON string, see `chart::HeatMap`) in the "light" or "dark"
@@ -26,8 +27,7 @@ pub fn draw_heatmap(
     let theme = Theme::parse(theme)?;
     let scale = fit_backing_store(canvas);
     let layout = draw_on(canvas, &map, theme, scale)?;
-    let json = serde_json::to_string(&layout)?;
-    JSON::parse(&json).map_err(|_| JsError::new("The heat map layout could not be handed over."))
+    to_js(&layout)
 }
 
 /// Draws the heat map, light theme on white, on a detached 1200×900 canvas and resolves to
