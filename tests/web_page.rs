@@ -2,11 +2,13 @@
 //! The page's entry points in a browser: input validation, message decoding, data
 //! checks, seeds and exports, as the page's JavaScript sees them.
 
+use ayla::method::Method;
 use ayla::mnist::{encode_images, encode_labels, PIXELS};
-use ayla::protocol::{FromWorker, MethodKind, ToWorker};
+use ayla::protocol::{FromWorker, ToWorker};
+use ayla::train::EpochMetrics;
+use ayla::web::comparison::Comparison;
 use ayla::web::page::{
-    check_dataset, check_inputs, data_files, decode_message, export_csv, fields, new_seed,
-    start_message,
+    check_dataset, check_inputs, data_files, fields, message_type, new_seed, start_message,
 };
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
@@ -93,7 +95,7 @@ fn valid_inputs_give_a_config_and_the_url_query() {
     assert!(matches!(
         ToWorker::decode(&start),
         Ok(ToWorker::Start {
-            method: MethodKind::Ayla,
+            method: Method::Ayla,
             ..
         })
     ));
@@ -102,18 +104,15 @@ fn valid_inputs_give_a_config_and_the_url_query() {
 }
 
 #[wasm_bindgen_test]
-fn worker_messages_are_decoded_or_refused() {
-    let done = decode_message(
-        &FromWorker::Done {
-            method: MethodKind::Normal,
-        }
-        .encode(),
-    )
-    .map_err(JsValue::from)
-    .unwrap();
-    assert_eq!(get(&done, "type").as_string().as_deref(), Some("Done"));
-    assert_eq!(get(&done, "method").as_string().as_deref(), Some("Normal"));
-    let error = decode_message(r#"{"type":"Progress"}"#).unwrap_err();
+fn worker_messages_are_typed_or_refused() {
+    let done = FromWorker::Done {
+        method: Method::Normal,
+    };
+    assert_eq!(
+        message_type(&done.encode()).map_err(JsValue::from).unwrap(),
+        "Done"
+    );
+    let error = message_type(r#"{"type":"Progress"}"#).unwrap_err();
     assert!(message(error).starts_with("Malformed message from the worker"));
 }
 
@@ -142,14 +141,29 @@ fn new_seeds_come_from_a_random_source() {
 }
 
 #[wasm_bindgen_test]
-fn csv_export_reads_the_chart_history() {
+fn a_comparison_exports_what_its_workers_reported() {
     let checked = check_inputs(object(&[])).map_err(JsValue::from).unwrap();
-    let history = r#"{"n1":0.95,"n2":1.0,"epochs":5,"hidden":[],"runs":[{"method":"AYLA",
-        "diverged":false,"metrics":[{"epoch":1,"loss":0.5,"accuracy":0.9,"val_loss":0.4,
-        "val_accuracy":0.91,"grad_norm":1.5,"seconds":2.0,"diverged_at":null}]}]}"#;
-    let csv = export_csv(get(&checked, "config"), history)
+    let mut comparison = Comparison::new(get(&checked, "config"), 60_000)
         .map_err(JsValue::from)
         .unwrap();
+    let metrics = EpochMetrics {
+        epoch: 1,
+        loss: 0.5,
+        accuracy: 0.9,
+        val_loss: 0.4,
+        val_accuracy: 0.91,
+        grad_norm: 1.5,
+        seconds: 2.0,
+        diverged_at: None,
+    };
+    let text = FromWorker::epoch(Method::Ayla, metrics).encode();
+    comparison
+        .receive(1, 1, &text, 2.0)
+        .map_err(JsValue::from)
+        .unwrap();
+    let csv = comparison.export_csv();
     assert_eq!(csv.lines().count(), 2);
     assert!(csv.contains(",AYLA,1,0.5,"), "{csv}");
+    let json: serde_json::Value = serde_json::from_str(&comparison.export_json()).unwrap();
+    assert_eq!(json["runs"][1]["metrics"][0]["val_accuracy"], 0.91);
 }

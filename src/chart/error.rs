@@ -86,7 +86,7 @@ impl fmt::Display for ChartError {
                 f,
                 "Cannot export a {width}×{height} image: each side must be between 1 and {} \
                  pixels.",
-                super::figure::MAX_EXPORT_SIDE
+                super::style::MAX_EXPORT_SIDE
             ),
             ChartError::Drawing(e) => write!(f, "The chart could not be drawn: {e}."),
             ChartError::HeatMapJson(e) => write!(f, "The sweep heat map is not valid: {e}."),
