@@ -605,3 +605,31 @@ fn a_wider_grid_puts_n1_along_each_row() {
     assert_eq!(delta(1), Some(1.0));
     assert_eq!([delta(0), delta(2), delta(3), delta(5)], [None; 4]);
 }
+
+#[test]
+fn a_sweep_read_from_outside_is_checked_like_typed_input() {
+    let good = serde_json::to_value(sweep(&[("n1", "0.8, 0.9"), ("seeds", "2")]).unwrap()).unwrap();
+    let back: Sweep = serde_json::from_value(good.clone()).unwrap();
+    assert_eq!(back.n1, [0.8, 0.9]);
+    let refused = |change: &dyn Fn(&mut serde_json::Value)| {
+        let mut value = good.clone();
+        change(&mut value);
+        serde_json::from_value::<Sweep>(value)
+            .unwrap_err()
+            .to_string()
+    };
+    assert!(refused(&|v| v["n1"] = serde_json::json!([0.9, 0.8])).contains("N1 must be ascending"));
+    assert!(refused(&|v| v["n2"] = serde_json::json!([])).contains("N2 must have 1 to 12 values"));
+    assert!(refused(&|v| v["n1"] = serde_json::json!([0.5, 11.0]))
+        .contains("N1 must be above 0 and at most 10"));
+    assert!(refused(&|v| v["seeds"] = serde_json::json!(0)).contains("Seeds must be at least 1"));
+    let grid: Vec<f32> = (1..=12).map(|k| k as f32 * 0.5).collect();
+    let error = refused(&|v| {
+        v["n1"] = serde_json::json!(grid);
+        v["n2"] = serde_json::json!(grid);
+        v["seeds"] = serde_json::json!(3);
+    });
+    assert!(error.contains("The sweep would be 435 runs"), "{error}");
+    assert!(refused(&|v| v["base"]["batch_size"] = serde_json::json!(0))
+        .contains("outside their limits"));
+}

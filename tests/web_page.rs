@@ -133,6 +133,15 @@ fn datasets_are_checked_before_a_run() {
 }
 
 #[wasm_bindgen_test]
+fn a_test_set_without_images_is_refused_before_a_run() {
+    let images = encode_images(&vec![0; 3 * PIXELS]);
+    let labels = encode_labels(&[1, 2, 3]);
+    let (none, no_labels) = (encode_images(&[]), encode_labels(&[]));
+    let error = check_dataset(&images, &labels, &none, &no_labels).unwrap_err();
+    assert_eq!(message(error), "The test set has no images.");
+}
+
+#[wasm_bindgen_test]
 fn new_seeds_come_from_a_random_source() {
     let seeds: Vec<u32> = (0..4)
         .map(|_| new_seed().map_err(JsValue::from).unwrap())

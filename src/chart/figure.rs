@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::axes::{epoch_ticks, format_tick, nice_ticks, x_range, y_range, YScale};
 use super::legend;
-use super::style::{drawing, exponent, scale_for, widest, Pen, Theme};
+use super::style::{drawing, exponent, fit_title, scale_for, widest, FittedTitle, Pen, Theme};
 use super::{ChartError, History, Metric, Run};
 
 /// The exported PNG's size in device pixels: the page's figure at 1.5×, legible in print.
@@ -147,8 +147,10 @@ pub fn draw<DB: DrawingBackend>(
     root.fill(&pen.palette.background).map_err(drawing)?;
     let (width, height) = root.dim_in_pixel();
 
-    let (title_area, rest) = root.split_vertically(pen.px(34.0));
-    draw_title(&title_area, history, &pen)?;
+    let title = fitted_title(root, history, &pen)?;
+    let title_height = pen.px(TITLE_LINE) * title.lines.len() as i32 + pen.px(12.0);
+    let (title_area, rest) = root.split_vertically(title_height);
+    draw_title(&title_area, title, &pen)?;
     let entries = legend::entries(history, &pen.palette);
     let legend_height = legend::height(root, &entries, &pen)?;
     let (legend_area, body) = rest.split_vertically(legend_height);
@@ -170,23 +172,39 @@ pub fn draw<DB: DrawingBackend>(
     })
 }
 
-/// "MNIST: Normal vs AYLA (N1=0.95, N2=1.0)", as the original titled its figure.
-fn draw_title<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
+/// Design height of a title line.
+const TITLE_LINE: f64 = 22.0;
+
+/// "MNIST: Normal vs AYLA (N1=0.95, N2=1.0)", as the original titled its figure, in the
+/// largest size that fits the width; on a phone, on two lines.
+fn fitted_title<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
     history: &History,
     pen: &Pen,
-) -> Result<(), ChartError> {
+) -> Result<FittedTitle, ChartError> {
     let title = format!(
         "MNIST: Normal vs AYLA (N1={}, N2={})",
         exponent(history.n1),
         exponent(history.n2)
     );
-    let (width, height) = area.dim_in_pixel();
-    let style = pen
-        .bold_font(17.0, pen.palette.text)
-        .pos(Pos::new(HPos::Center, VPos::Center));
-    let centre = (width as i32 / 2, height as i32 / 2 + pen.px(3.0));
-    area.draw(&Text::new(title, centre, style)).map_err(drawing)
+    let room = root.dim_in_pixel().0 as i32 - 2 * pen.px(8.0);
+    let sizes = [17.0, 16.0, 15.0, 14.0, 13.0];
+    fit_title(root, &title, room, &sizes, Some(" ("), pen)
+}
+
+fn draw_title<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: FittedTitle,
+    pen: &Pen,
+) -> Result<(), ChartError> {
+    let width = area.dim_in_pixel().0 as i32;
+    let style = title.font.pos(Pos::new(HPos::Center, VPos::Center));
+    for (k, line) in title.lines.into_iter().enumerate() {
+        let y = pen.px(6.0) + pen.px(TITLE_LINE) * k as i32 + pen.px(TITLE_LINE) / 2 + pen.px(3.0);
+        area.draw(&Text::new(line, (width / 2, y), style.clone()))
+            .map_err(drawing)?;
+    }
+    Ok(())
 }
 
 type PanelChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<TickedAxis, TickedAxis>>;

@@ -83,7 +83,11 @@ pub fn scale_for(
 ) -> Result<f64, ChartError> {
     let fits = |side: u32| (1..=MAX_EXPORT_SIDE).contains(&side);
     if !(fits(width) && fits(height)) {
-        return Err(ChartError::BadSize { width, height });
+        return Err(ChartError::BadSize {
+            width,
+            height,
+            max: MAX_EXPORT_SIDE,
+        });
     }
     let scale = (f64::from(width) / design_width).min(f64::from(height) / design_height);
     Ok(scale.clamp(0.5, 6.0))
@@ -143,4 +147,60 @@ pub fn exponent(value: f64) -> String {
     } else {
         trimmed.to_string()
     }
+}
+
+/// A title fitted to `room` device pixels: its lines and the (bold) font to draw them in.
+pub struct FittedTitle {
+    pub lines: Vec<String>,
+    pub font: TextStyle<'static>,
+}
+
+/// Fits a title to `room` device pixels: on one line at the largest of `sizes` (design
+/// pixels, largest first) that fits; else, if `break_before` is given and found, on two
+/// lines broken there; else on one line at the smallest size, cut short with "…".
+pub fn fit_title<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+    room: i32,
+    sizes: &[f64],
+    break_before: Option<&str>,
+    pen: &Pen,
+) -> Result<FittedTitle, ChartError> {
+    let fits = |text: &str, font: &TextStyle| -> Result<bool, ChartError> {
+        let (w, _) = area.estimate_text_size(text, font).map_err(drawing)?;
+        Ok(w as i32 <= room)
+    };
+    let font = |size: f64| pen.bold_font(size, pen.palette.text);
+    for &size in sizes {
+        if fits(title, &font(size))? {
+            return Ok(FittedTitle {
+                lines: vec![title.to_string()],
+                font: font(size),
+            });
+        }
+    }
+    let broken = break_before
+        .and_then(|mark| title.rfind(mark))
+        .map(|at| [title[..at].trim_end(), title[at..].trim_start()]);
+    if let Some(lines) = broken {
+        for &size in sizes {
+            if fits(lines[0], &font(size))? && fits(lines[1], &font(size))? {
+                return Ok(FittedTitle {
+                    lines: lines.map(String::from).to_vec(),
+                    font: font(size),
+                });
+            }
+        }
+    }
+    let smallest = font(sizes.last().copied().unwrap_or(11.0));
+    let mut chars: Vec<char> = title.chars().collect();
+    let mut text = title.to_string();
+    while !fits(&text, &smallest)? && !chars.is_empty() {
+        chars.pop();
+        text = format!("{}…", chars.iter().collect::<String>().trim_end());
+    }
+    Ok(FittedTitle {
+        lines: vec![text],
+        font: smallest,
+    })
 }

@@ -88,6 +88,7 @@ pub fn check_dataset(
         .map_err(|e| JsError::new(&format!("Training files: {e}")))?;
     let test = mnist::check_idx(test_images, test_labels)
         .map_err(|e| JsError::new(&format!("Test files: {e}")))?;
+    mnist::check_not_empty(train, test).map_err(|e| JsError::new(&e.to_string()))?;
     to_js(&DatasetSize { train, test })
 }
 

@@ -8,7 +8,7 @@ use wasm_bindgen::prelude::*;
 
 use super::clock::seconds as now;
 use crate::method::Method;
-use crate::mnist::Dataset;
+use crate::mnist::{self, Dataset};
 use crate::protocol::{FromWorker, ProgressMeter, ToWorker};
 use crate::train::Trainer;
 
@@ -44,6 +44,7 @@ impl WorkerData {
             .and_then(|train| {
                 let test = Dataset::from_idx(test_images, test_labels)
                     .map_err(|e| format!("Test files: {e}"))?;
+                mnist::check_not_empty(train.len(), test.len()).map_err(|e| e.to_string())?;
                 Ok((train, test))
             });
         match loaded {

@@ -6,7 +6,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::FontTransform;
 
-use super::super::style::{drawing, exponent, widest, Pen, Theme};
+use super::super::style::{drawing, exponent, fit_title, widest, FittedTitle, Pen, Theme};
 use super::super::ChartError;
 use super::geometry::*;
 use super::labels::*;
@@ -122,27 +122,11 @@ fn draw_title<DB: DrawingBackend>(
     }
     let (width, _) = root.dim_in_pixel();
     let room = width as i32 - 2 * pen.px(MARGIN);
-    let fits = |text: &str, font: &TextStyle| -> Result<bool, ChartError> {
-        let (w, _) = root.estimate_text_size(text, font).map_err(drawing)?;
-        Ok(w as i32 <= room)
-    };
     let sizes = [TITLE_FONT, 15.0, 14.0, 13.0, 12.0, 11.0];
-    let mut font = pen.bold_font(sizes[sizes.len() - 1], pen.palette.text);
-    for size in sizes {
-        let candidate = pen.bold_font(size, pen.palette.text);
-        if fits(title, &candidate)? {
-            font = candidate;
-            break;
-        }
-    }
-    let mut text = title.to_string();
-    let mut chars: Vec<char> = title.chars().collect();
-    while !fits(&text, &font)? && !chars.is_empty() {
-        chars.pop();
-        text = format!("{}…", chars.iter().collect::<String>().trim_end());
-    }
+    // The title band holds one line: cut short rather than broken.
+    let FittedTitle { mut lines, font } = fit_title(root, title, room, &sizes, None, pen)?;
     let centre = (width as i32 / 2, pen.px(TITLE_BAND) / 2 + pen.px(2.0));
-    root.draw(&Text::new(text, centre, centred(font)))
+    root.draw(&Text::new(lines.remove(0), centre, centred(font)))
         .map_err(drawing)
 }
 
