@@ -176,3 +176,23 @@ fn a_comparison_exports_what_its_workers_reported() {
     let json: serde_json::Value = serde_json::from_str(&comparison.export_json()).unwrap();
     assert_eq!(json["runs"][1]["metrics"][0]["val_accuracy"], 0.91);
 }
+
+#[wasm_bindgen_test]
+fn epochs_are_timed_on_the_monotonic_clock() {
+    // performance.now counts from the page's start in sub-millisecond steps; Date.now counts
+    // from 1970 in whole milliseconds and jumps when the system clock is set.
+    let readings: Vec<f64> = (0..2_000).map(|_| ayla::web::clock::seconds()).collect();
+    assert!(
+        readings[0] < 86_400.0,
+        "seconds since the page started, not since 1970"
+    );
+    assert!(readings.windows(2).all(|w| w[1] >= w[0]), "never goes back");
+    let steps = readings
+        .windows(2)
+        .map(|w| w[1] - w[0])
+        .filter(|&d| d > 0.0);
+    assert!(
+        steps.fold(f64::INFINITY, f64::min) < 1e-3,
+        "finer than Date.now's milliseconds"
+    );
+}

@@ -4,7 +4,7 @@
 pub mod bench;
 pub mod canvas;
 pub mod chart;
-mod clock;
+pub mod clock;
 pub mod comparison;
 pub mod heatmap;
 mod js;
