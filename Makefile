@@ -21,8 +21,10 @@ serve: build
 	@echo "Serving the page at http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
 	python3 -m http.server --bind 127.0.0.1 $(PORT) -d www
 
-## build: a deployable static www/ (page, www/pkg/ wasm + glue, www/data/ MNIST)
+## build: a deployable static www/ (page, www/pkg/ wasm + glue, www/vendor/ idb, www/data/
+## MNIST and its .gz copies, www/build.js naming the build for the service worker)
 build: setup $(PKG)
+	@node scripts/stamp-build.mjs
 
 ## test: set up (plus Chromium), then fmt, clippy, native, browser and end-to-end tests
 test: setup setup-browser
@@ -73,7 +75,7 @@ $(PKG): $(WASM) $(NPM_STAMP) scripts/build-wasm.sh scripts/check-wasm.mjs
 ## clean: remove build outputs (keeps the downloads: node_modules/, www/data/)
 clean:
 	cargo clean
-	rm -rf www/pkg www/pkg.tmp
+	rm -rf www/pkg www/pkg.tmp www/vendor www/build.js
 
 ## distclean: also remove the downloads
 distclean: clean

@@ -8,6 +8,7 @@ pub mod ayla;
 pub mod bench;
 pub mod chart;
 pub mod config;
+pub mod data_identity;
 pub mod export;
 pub mod fastmath;
 pub mod history;

@@ -1,8 +1,10 @@
 // The page's controller: wires the inputs, the data, the session (a single run or a sweep)
 // and the views together. What a run measured, its texts and its order live in Rust (a
-// Comparison or a SweepSession); this module applies the updates they answer with.
+// Comparison or a SweepSession); this module applies the updates they answer with, has
+// them kept (store.js), and shows a kept one again: the last one when the page opens, or
+// one opened from the History (an interrupted sweep can then be resumed).
 
-import init, { Comparison, SweepSession, new_seed } from './pkg/ayla.js';
+import init, { Comparison, SweepSession, new_seed, restore_stored } from './pkg/ayla.js';
 import { buildInputs, checkInputs, fillFromQuery, peekInputs, recheckField, recheckMarked, setMode } from './inputs.js';
 import { DataError, dataset, loadedSizes, useFiles, useMnist } from './data.js';
 import { poolSize } from './pool.js';
@@ -13,20 +15,22 @@ import { hideSweep, planText, refresh, setUpSweep, showOverall, showSweep } from
 import { noteRate } from './speed.js';
 import { download } from './download.js';
 import { plural } from './format.js';
+import * as store from './store.js';
+import { latest, markShown, setUpHistory } from './history.js';
 
 const $ = (id) => document.getElementById(id);
 
 // The session in progress ({ stop() }), or null; and what its updates redraw.
 let session = null;
 let view = null;
+// The kept sweep shown, while it can be resumed: { record, sweep, data }.
+let resumable = null;
 
 export async function boot() {
   await init();
   buildInputs($('fields'));
   addSeedButton();
-  const mode = fillFromQuery(location.search);
-  document.querySelector(`input[name="mode"][value="${mode}"]`).checked = true;
-  applyMode(mode);
+  useLink(location.search);
   setUpChart();
   setUpSweep();
   buildRows($('methods'), ['Normal', 'AYLA'], 'method');
@@ -56,8 +60,22 @@ export async function boot() {
   addEventListener('keydown', (event) => {
     if (event.key === 'Escape' && session && !event.defaultPrevented) stop();
   });
+  $('resume').addEventListener('click', resume);
+  await setUpHistory({ open: openKept, exportRecord, busy: () => session !== null });
+  // The last run or sweep, as far as it got; a visit without a link takes its parameters.
+  const last = latest();
+  const shown = last && (await openKept(last));
+  if (shown && !location.search) useLink(shown.query);
   $('train').disabled = false;
   setStatus({ state: 'idle', text: 'Ready. Set the parameters and press Train.' });
+}
+
+// Fills the inputs from a page link's query (`epochs=5&…`, with `mode=sweep` for a sweep).
+function useLink(query) {
+  const mode = fillFromQuery(query);
+  document.querySelector(`input[name="mode"][value="${mode}"]`).checked = true;
+  applyMode(mode);
+  if (query && !location.search) history.replaceState(null, '', `?${query.replace(/^\?/, '')}`);
 }
 
 const currentMode = () => document.querySelector('input[name="mode"]:checked').value;
@@ -87,6 +105,7 @@ function setStatus({ state, text }) {
 
 function setRunning(running) {
   $('train').disabled = running;
+  $('resume').disabled = running;
   $('stop').disabled = !running;
   $('files').disabled = running;
   $('use-mnist').disabled = running;
@@ -118,27 +137,44 @@ async function train(event) {
     return;
   }
   history.replaceState(null, '', `?${checked.query}`);
+  const loading = await loadData();
+  if (!loading) return;
+  const { data, claim } = loading;
+  hideRestored();
+  const start = checked.config ? startSingle(checked.config, data) : startSweep(checked, data);
+  const keep = await store.begin(start.model.head(data.identity, data.sizes.train), start.model.start().saved.summary);
+  if (!claim()) return keep?.end(); // stopped meanwhile
+  markShown(keep?.id ?? null);
+  session = start.run(keep);
+}
+
+// Loads the data of the next run, with Stop cancelling the download. Resolves to
+// { data, claim }, or null if it failed (said so) or was stopped; `claim()` is false if
+// Stop was pressed since.
+async function loadData() {
   const aborter = new AbortController();
-  // Until the data is in, Stop only cancels the download.
+  // Until a session starts, Stop only cancels the download.
   const loading = { stop: () => aborter.abort() };
   session = loading;
   setRunning(true);
   setStatus({ state: 'loading', text: 'Loading the data…' });
+  $('store-note').hidden = true;
   let data;
   try {
     data = await dataset(showDownload, aborter.signal);
   } catch (error) {
     if (session === loading) fail(error instanceof DataError ? error.message : `Loading the data failed: ${error.message}`);
-    return;
+    return null;
   } finally {
     $('download').hidden = true;
   }
-  if (session !== loading) return; // stopped while loading
+  if (session !== loading) return null; // stopped while loading
   showData(data);
-  $('log').textContent = '';
-  session = checked.config ? startSingle(checked.config, data) : startSweep(checked, data);
+  return { data, claim: () => session === loading };
 }
 
+// Each start returns the Rust model and `run(keep)`, which starts its workers with the
+// store's writer (or null: not kept) and returns the session.
 function startSingle(config, data) {
   hideSweep();
   $('methods').hidden = false;
@@ -146,22 +182,37 @@ function startSingle(config, data) {
   $('run-info').textContent = comparison.describe(data.sizes.train);
   show(comparison);
   view = { rows: $('methods'), redraw };
+  $('log').textContent = '';
   const name = (slot, job) => (job ? `the ${job.method} worker` : 'a training worker');
-  return startSession(comparison, data.buffers, 2, { apply, name });
+  return { model: comparison, run: (keep) => startSession(comparison, data.buffers, 2, { apply, name, keep, keepFailed }) };
 }
 
 function startSweep(plan, data) {
+  return runSweep(new SweepSession(plan.sweep, data.sizes.train, poolSize(plan.jobs.length)), data);
+}
+
+// Shows `sweep` (new, or a kept one resumed) and runs its runs not finished.
+function runSweep(sweep, data) {
   $('methods').hidden = true;
-  const workers = poolSize(plan.jobs.length);
-  const sweep = new SweepSession(plan.sweep, data.sizes.train, workers);
+  const workers = poolSize(sweep.jobs().length);
   $('run-info').textContent = sweep.describe();
   buildRows($('pool'), Array.from({ length: workers }, (_, i) => `Worker ${i + 1}`), 'slot');
   // An empty figure until a setting is chosen.
-  show(new Comparison(plan.sweep.base, plan.sweep.base.train_size));
+  show(sweep.blank_figure());
   showSweep(sweep);
   view = { rows: $('pool'), redraw: refresh };
+  $('log').textContent = '';
+  // A sweep is what one would hate to lose: ask the browser to keep the page's storage.
+  store.askToPersist();
   const name = (slot) => `sweep worker ${slot + 1}`;
-  return startSession(sweep, data.buffers, workers, { apply, name });
+  return { model: sweep, run: (keep) => startSession(sweep, data.buffers, workers, { apply, name, keep, keepFailed }) };
+}
+
+// What the page could not keep (a full quota): said once, under the status; the run goes on.
+function keepFailed(text) {
+  const note = $('store-note');
+  note.textContent = text;
+  note.hidden = false;
 }
 
 // Puts one of Rust's updates on the page.
@@ -217,8 +268,10 @@ function showDownload(received, total) {
 function showData(data) {
   const { train, test } = data.sizes;
   const count = `${train.toLocaleString('en')} training and ${test.toLocaleString('en')} test images`;
+  const where = data.downloaded ? `downloaded (${(data.downloaded / 1e6).toFixed(1)} MB)` : 'from this browser';
+  const kept = data.note ?? 'kept in this browser for the next visit.';
   $('data-source').textContent = data.label === 'MNIST'
-    ? `MNIST from this site: ${count}, kept for the next run.`
+    ? `MNIST, ${where}, checked against its SHA-256 sums: ${count}; ${kept}`
     : `Using ${data.label}: ${count}.`;
 }
 
@@ -241,7 +294,7 @@ async function pickFiles() {
 function backToMnist() {
   useMnist();
   $('use-mnist').hidden = true;
-  $('data-source').textContent = 'MNIST, downloaded from this site on the next run.';
+  $('data-source').textContent = 'MNIST, from this browser or this site on the next run.';
 }
 
 function updateExports() {
@@ -256,4 +309,95 @@ async function savePng() {
 function saveFigure(extension, type) {
   const text = extension === 'json' ? figure().export_json() : figure().export_csv();
   download(new Blob([text], { type }), `mnist_comparison.${extension}`);
+}
+
+// Shows a kept run or sweep (a History record) as it was left; a sweep with runs left can
+// be resumed. Entries that could not be read are skipped and counted. Resolves to what Rust
+// said of it (see `restore_stored`), or null if it could not be opened.
+async function openKept(record) {
+  if (session) return null;
+  let opened;
+  try {
+    opened = restore_stored(record.head, record.summary, await store.entries(record.id), record.live);
+  } catch (error) {
+    showRestored({ caption: `This kept run could not be opened: ${error.message ?? error}`, skipped: [] });
+    return null;
+  }
+  const { comparison, sweep, restored } = opened;
+  $('log').textContent = '';
+  if (comparison) {
+    hideSweep();
+    $('methods').hidden = false;
+    buildRows($('methods'), ['Normal', 'AYLA'], 'method');
+    show(comparison);
+    view = { rows: $('methods'), redraw };
+  } else {
+    $('methods').hidden = true;
+    $('pool').replaceChildren();
+    show(sweep.blank_figure());
+    showSweep(sweep);
+    view = { rows: $('pool'), redraw: refresh };
+  }
+  $('run-info').textContent = restored.parameters;
+  apply(restored.update);
+  const started = new Date(record.created).toLocaleString();
+  showRestored({ ...restored, caption: `${comparison ? 'Run' : 'Sweep'} of ${started}: ${restored.caption}` });
+  resumable = restored.resumable ? { record, sweep, data: restored.data, query: restored.query } : null;
+  markShown(record.id);
+  return restored;
+}
+
+function showRestored({ caption, skipped, query, resumable: canResume = false }) {
+  $('restored').hidden = false;
+  $('restored-text').textContent = caption;
+  const note = $('restored-skipped');
+  note.hidden = skipped.length === 0;
+  const count = skipped.length === 1 ? '1 kept entry' : `${skipped.length} kept entries`;
+  note.textContent = skipped.length ? `${count} could not be read and ${skipped.length === 1 ? 'was' : 'were'} skipped. ${skipped[0]}` : '';
+  $('resume').hidden = !canResume;
+  $('restored-link').hidden = !query;
+  if (query) $('restored-link').href = `?${query}`;
+}
+
+function hideRestored() {
+  $('restored').hidden = true;
+  resumable = null;
+}
+
+// Goes on with the kept sweep shown: its runs not finished, on the same data, written
+// into the same record.
+async function resume() {
+  if (session || !resumable) return;
+  const { record, sweep, data: ran, query } = resumable;
+  const loading = await loadData();
+  if (!loading) return;
+  const { data, claim } = loading;
+  if (data.identity.sha256.join() !== ran.sha256.join()) {
+    fail(`This sweep ran on ${ran.name}, not on the data loaded now (${data.label}): load the same data to resume it.`);
+    return;
+  }
+  const keep = await store.resume(record.id);
+  if (!keep) {
+    fail('This sweep is being resumed in another tab (or was deleted); it is left to it.');
+    return;
+  }
+  if (!claim()) return keep.end();
+  hideRestored();
+  markShown(keep.id);
+  history.replaceState(null, '', `?${query}`);
+  const start = runSweep(sweep.resume(poolSize(sweep.jobs().length)), data);
+  session = start.run(keep);
+}
+
+// Saves a kept run or sweep as JSON, as its export button would.
+async function exportRecord(record) {
+  try {
+    const { comparison, sweep } = restore_stored(record.head, record.summary, await store.entries(record.id), record.live);
+    const [model, name] = comparison ? [comparison, 'mnist_comparison.json'] : [sweep, 'mnist_sweep.json'];
+    download(new Blob([model.export_json()], { type: 'application/json' }), name);
+    model.free();
+  } catch (error) {
+    $('history-note').textContent = `It could not be exported: ${error.message ?? error}`;
+    $('history-note').hidden = false;
+  }
 }

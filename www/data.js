@@ -1,33 +1,25 @@
-// Getting the four IDX files into the page: MNIST from this site, streamed with a progress
-// report, or files the user picks (read locally; they never leave the browser). Rust
-// checks them once (src/mnist.rs) and the bytes are kept for the next run.
+// Getting the four IDX files into the page: MNIST from this site (downloaded once,
+// verified and kept in this browser: data-cache.js), or files the user picks (read
+// locally; they never leave the browser). Rust checks them once (src/mnist.rs) and the
+// bytes are kept in memory for the next run.
 
 import { check_dataset, data_files } from './pkg/ayla.js';
+import { gunzipped, loadMnist, sha256 } from './data-cache.js';
+import { DataError } from './data-error.js';
 
-// A problem with the data, worded for the user.
-export class DataError extends Error {}
+export { DataError };
 
-// { label, buffers: ArrayBuffer[4] in data_files() order, sizes: { train, test } }
+// { label, buffers: ArrayBuffer[4] in data_files() order, sizes: { train, test },
+//   identity: { name, sha256: [4 sums] }, downloaded: bytes fetched, note: a storage
+//   problem to tell, or null }
 let current = null;
 
-// The dataset of the next run: the one already loaded, or MNIST fetched from `data/`.
-// `onProgress(received, total)` follows the download (total 0 while unknown).
+// The dataset of the next run: the one already loaded, or MNIST (kept or downloaded).
+// `onProgress(received, total)` follows a download (total 0 while unknown).
 export async function dataset(onProgress, signal) {
   if (current) return current;
-  const names = data_files();
-  const received = names.map(() => 0);
-  const totals = names.map(() => 0);
-  const report = () => onProgress(sum(received), sum(totals));
-  const buffers = await Promise.all(
-    names.map((name, i) =>
-      download(`data/${name}`, signal, (bytes, total) => {
-        received[i] = bytes;
-        totals[i] = total;
-        report();
-      }),
-    ),
-  );
-  return keep('MNIST', buffers);
+  const { buffers, identity, downloaded, note } = await loadMnist(onProgress, signal);
+  return keep('MNIST', buffers, identity, { downloaded, note });
 }
 
 // Uses four files the user picked (gzip or not) for the following runs.
@@ -45,8 +37,10 @@ export async function useFiles(fileList) {
       `Pick the four IDX files of a dataset, named like ${names.join(', ')} (.gz is fine). ${problem}`,
     );
   }
-  const buffers = await Promise.all(files.map(readLocal));
-  return keep(`your files (${files.map((f) => f.name).join(', ')})`, buffers);
+  const buffers = await Promise.all(files.map((file) => gunzipped(file, file.name)));
+  const label = `your files (${files.map((f) => f.name).join(', ')})`;
+  const identity = { name: label, sha256: await Promise.all(buffers.map(sha256)) };
+  return keep(label, buffers, identity);
 }
 
 // `{train, test}` image counts of the data loaded, or null before any is.
@@ -67,70 +61,13 @@ function roleOf(fileName) {
   return (test ? 2 : 0) + (labels ? 1 : 0);
 }
 
-function keep(label, buffers) {
+function keep(label, buffers, identity, { downloaded = 0, note = null } = {}) {
   let sizes;
   try {
     sizes = check_dataset(...buffers.map((b) => new Uint8Array(b)));
   } catch (error) {
     throw new DataError(`The ${label === 'MNIST' ? 'MNIST files are' : 'files are'} not usable. ${error.message}`);
   }
-  current = { label, buffers, sizes };
+  current = { label, buffers, sizes, identity, downloaded, note };
   return current;
 }
-
-async function download(url, signal, onBytes) {
-  let response;
-  try {
-    response = await fetch(url, { signal });
-  } catch (error) {
-    if (error.name === 'AbortError') throw error;
-    throw new DataError(`Could not download ${url}: the network request failed. Check the connection and try again, or use your own files.`);
-  }
-  if (!response.ok) {
-    const hint =
-      response.status === 404
-        ? ' The MNIST files are not on this server (`make build` puts them in www/data/); you can also use your own files.'
-        : '';
-    throw new DataError(`Could not download ${url}: the server answered ${response.status} ${response.statusText}.${hint}`);
-  }
-  const total = Number(response.headers.get('Content-Length')) || 0;
-  try {
-    return await readAll(response.body, (bytes) => onBytes(bytes, total));
-  } catch (error) {
-    if (error.name === 'AbortError') throw error;
-    throw new DataError(`The download of ${url} was interrupted. Try again.`);
-  }
-}
-
-// Reads a byte stream to one ArrayBuffer, reporting the bytes so far after each chunk.
-async function readAll(stream, onBytes) {
-  const chunks = [];
-  let length = 0;
-  for (const reader = stream.getReader(); ; ) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    length += value.length;
-    onBytes(length);
-  }
-  const bytes = new Uint8Array(length);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.length;
-  }
-  return bytes.buffer;
-}
-
-// A picked file's bytes, gunzipped if they start with the gzip magic number.
-async function readLocal(file) {
-  const head = new Uint8Array(await file.slice(0, 2).arrayBuffer());
-  if (head[0] !== 0x1f || head[1] !== 0x8b) return file.arrayBuffer();
-  try {
-    return await new Response(file.stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer();
-  } catch {
-    throw new DataError(`${file.name} looks gzipped but could not be decompressed.`);
-  }
-}
-
-const sum = (values) => values.reduce((a, b) => a + b, 0);

@@ -1,6 +1,6 @@
 // Entry point. Loads the page's code and, should anything go wrong later, shows it on the
 // page instead of leaving a silent console error: the controls come back, the run stops.
-// Once the page runs, it also makes new runs possible offline (see sw.js).
+// Once the page runs, it also keeps this build for visits without the network (see sw.js).
 
 const status = document.getElementById('status');
 
@@ -8,14 +8,6 @@ function showFailure(text) {
   status.dataset.state = 'error';
   status.textContent = text;
 }
-
-// What an open page fetches again for a new run: the files every new training worker loads
-// (worker.js and what it imports; runs start fresh workers, since ending them is how Stop
-// works and how their memory is freed), and the icon, which the browser fetches again when
-// the run's parameters change the URL. Keep this list in step with worker.js's imports.
-const OFFLINE_FILES = ['worker.js', 'pkg/ayla.js', 'pkg/ayla_bg.wasm', 'favicon.svg'];
-// The cache sw.js answers from while the browser is offline.
-const OFFLINE_CACHE = 'ayla-offline';
 
 async function start() {
   // Which part failed decides what the user is told.
@@ -55,26 +47,45 @@ function startFailure(part, error) {
   }
 }
 
-// Registers sw.js and refreshes the copies of the files it serves offline, on every load,
-// so they always match the page that is open. Best effort: where service workers are
-// unavailable (an insecure origin, some private modes) a new run simply needs the network,
-// as it would without this. Once the page can start runs offline, <html> gets
-// data-offline="ready" (for tests and the curious; nothing depends on it).
+// Registers sw.js, which keeps this build of the page for visits without the network (see
+// there). Best effort: where service workers are unavailable (an insecure origin, some
+// private modes) the page needs the network to open, as it would without this. Once this
+// build is kept and serves the page, <html> gets data-offline="ready" (for tests and the
+// curious; nothing depends on it). When a newer build is waiting, the page offers to reload
+// into it.
 async function keepForOffline() {
-  if (!('serviceWorker' in navigator) || !globalThis.caches) return;
+  if (!('serviceWorker' in navigator)) return;
+  const { serviceWorker } = navigator;
+  let registration;
   try {
-    const { serviceWorker } = navigator;
-    await serviceWorker.register('./sw.js');
-    const cache = await caches.open(OFFLINE_CACHE);
-    await cache.addAll(OFFLINE_FILES);
-    await serviceWorker.ready;
-    if (!serviceWorker.controller) {
-      await new Promise((resolve) => serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
-    }
-    document.documentElement.dataset.offline = 'ready';
+    registration = await serviceWorker.register('./sw.js', { updateViaCache: 'none' });
   } catch {
-    // Offline runs are an extra; the page works online without them.
+    return; // Offline visits are an extra; the page works online without them.
   }
+  if (!serviceWorker.controller) {
+    await new Promise((resolve) => serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+  }
+  document.documentElement.dataset.offline = 'ready';
+  offerUpdate(registration);
+}
+
+// A newer build installed while this page runs the old one: a button reloads into it.
+function offerUpdate(registration) {
+  const offer = () => {
+    const waiting = registration.waiting;
+    if (!waiting || !navigator.serviceWorker.controller) return;
+    const note = document.getElementById('update');
+    note.hidden = false;
+    note.querySelector('button').onclick = () => {
+      navigator.serviceWorker.addEventListener('controllerchange', () => location.reload(), { once: true });
+      waiting.postMessage('take-over');
+    };
+  };
+  offer();
+  registration.addEventListener('updatefound', () => {
+    const installing = registration.installing;
+    installing?.addEventListener('statechange', () => installing.state === 'installed' && offer());
+  });
 }
 
 start();

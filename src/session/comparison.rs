@@ -3,7 +3,10 @@
 //! the log in the original's order, each method's progress), and says what the page should
 //! change after each message. No browser types: `web::comparison` draws and exports it.
 
-use super::{EpochLog, EpochRate, RowState, RowUpdate, Status, StatusState, Update};
+mod replay;
+
+use super::stored::{Entry, Plan, SavedState, Summary, SCHEMA};
+use super::{EpochLog, EpochRate, RowState, RowUpdate, Saved, Status, StatusState, Update};
 use crate::chart::{series_name, History, Metric};
 use crate::config::Config;
 use crate::export::Record;
@@ -25,7 +28,10 @@ pub struct Comparison {
     log: EpochLog,
     /// Methods that sent `Done`.
     done: Vec<Method>,
-    over: bool,
+    /// `Running` until it is over; then how it ended.
+    state: SavedState,
+    /// The status sentence it ended with.
+    ending: String,
 }
 
 impl Comparison {
@@ -49,7 +55,8 @@ impl Comparison {
             train_size,
             log: EpochLog::new(),
             done: Vec::new(),
-            over: false,
+            state: SavedState::Running,
+            ending: String::new(),
         }
     }
 
@@ -77,22 +84,7 @@ impl Comparison {
 
     /// The line under the status: every parameter of the run.
     pub fn describe(&self, loaded_train: usize) -> String {
-        let c = &self.config;
-        [
-            format!("Seed {}", c.seed),
-            format!("N1 {}", c.n1),
-            format!("N2 {}", c.n2),
-            plural(c.epochs, "epoch"),
-            format!("batch {}", c.batch_size),
-            format!("lr {}", c.learning_rate),
-            format!("{} hidden units", c.hidden),
-            format!(
-                "{} of {} training images",
-                thousands(self.train_size),
-                thousands(loaded_train)
-            ),
-        ]
-        .join(" · ")
+        describe(&self.config, self.train_size, loaded_train)
     }
 
     /// The progress rows before any message: both methods starting.
@@ -112,13 +104,14 @@ impl Comparison {
                 ),
             )),
             redraw: true,
+            saved: Some(self.saved(&[])),
             ..Update::default()
         }
     }
 
     /// Takes a worker's message; `elapsed` is the seconds since the run started.
     pub fn receive(&mut self, message: FromWorker, elapsed: f64) -> Update {
-        if self.over {
+        if self.is_over() {
             return Update::default();
         }
         let epoch_rate = EpochRate::of(&message);
@@ -179,6 +172,7 @@ impl Comparison {
     fn add_epoch(&mut self, method: Method, metrics: EpochMetrics, line: String) -> Update {
         let epoch = metrics.epoch;
         self.run_mut(method).push(metrics);
+        let entry = Entry::epoch(row_of(method), method, metrics);
         let done: Vec<String> = METHODS
             .iter()
             .map(|&m| format!("{} {}/{}", m.label(), self.epochs_of(m), self.config.epochs))
@@ -190,6 +184,7 @@ impl Comparison {
                 format!("Training: {} epochs done.", done.join(", ")),
             )),
             redraw: true,
+            saved: Some(self.saved(&[entry])),
             ..Update::default()
         }
     }
@@ -231,16 +226,20 @@ impl Comparison {
             ..Update::default()
         };
         if self.done.len() == METHODS.len() {
-            self.over = true;
+            let took = format!("Done in {}.", duration(elapsed));
+            let text = [took, self.figures()].join(" ").trim_end().to_string();
+            self.end(SavedState::Done, &text);
             update.finished = true;
-            update.status = Some(Status::new(StatusState::Done, self.summary(elapsed)));
+            update.status = Some(Status::new(StatusState::Done, text));
         }
+        update.saved = Some(self.saved(&[Entry::done(row_of(method))]));
         update
     }
 
-    /// "Done in 0:12. Final val acc: Normal 0.9088, AYLA 0.9090." (and who diverged).
-    fn summary(&self, elapsed: f64) -> String {
-        let mut parts = vec![format!("Done in {}.", duration(elapsed))];
+    /// "Final val acc: Normal 0.9088, AYLA 0.9090." (and who diverged; "Latest" until both
+    /// methods finished); empty before any epoch.
+    pub fn figures(&self) -> String {
+        let mut parts = Vec::new();
         let finals: Vec<String> = METHODS
             .iter()
             .filter(|&&m| !self.run(m).diverged)
@@ -250,7 +249,12 @@ impl Comparison {
             })
             .collect();
         if !finals.is_empty() {
-            parts.push(format!("Final val acc: {}.", finals.join(", ")));
+            let which = if self.done.len() == METHODS.len() {
+                "Final"
+            } else {
+                "Latest"
+            };
+            parts.push(format!("{which} val acc: {}.", finals.join(", ")));
         }
         for &m in &METHODS {
             if self.run(m).diverged {
@@ -260,13 +264,60 @@ impl Comparison {
         parts.join(" ")
     }
 
+    /// "3 of 5 epochs": how far the method furthest along got.
+    pub fn progress(&self) -> String {
+        format!(
+            "{} of {}",
+            self.epochs_measured(),
+            plural(self.config.epochs, "epoch")
+        )
+    }
+
+    /// Where the run stands, for the History list.
+    pub fn stored_summary(&self) -> Summary {
+        Summary {
+            schema: SCHEMA,
+            state: self.state,
+            progress: self.progress(),
+            figures: self.figures(),
+            ending: self.ending.clone(),
+        }
+    }
+
+    /// What the page stores after an event: `entries` and the summary now.
+    fn saved(&self, entries: &[Entry]) -> Saved {
+        Saved::new(entries, &self.stored_summary())
+    }
+
+    pub fn is_over(&self) -> bool {
+        self.state != SavedState::Running
+    }
+
+    /// What it runs, for its stored head.
+    pub fn plan(&self) -> Plan {
+        Plan::Run {
+            config: self.config,
+        }
+    }
+
+    /// `Running`, or how it ended.
+    pub fn state(&self) -> SavedState {
+        self.state
+    }
+
+    fn end(&mut self, state: SavedState, status: &str) {
+        self.state = state;
+        self.ending = status.to_string();
+    }
+
     /// Ends the run with a problem a user can read (a worker's Error, or a failure the page
     /// saw); lines already measured stay in the log.
     pub fn fail(&mut self, text: String) -> Update {
-        self.over = true;
+        self.end(SavedState::Error, &text);
         Update {
             log: self.log.flush(),
             status: Some(Status::new(StatusState::Error, text)),
+            saved: Some(self.saved(&[])),
             finished: true,
             ..Update::default()
         }
@@ -274,7 +325,11 @@ impl Comparison {
 
     /// The user pressed Stop: what was measured stays.
     pub fn stop(&mut self, elapsed: f64) -> Update {
-        self.over = true;
+        let text = format!(
+            "Stopped after {}. Press Train to start again.",
+            duration(elapsed)
+        );
+        self.end(SavedState::Stopped, &text);
         let rows = METHODS
             .iter()
             .filter(|m| !self.done.contains(m))
@@ -290,13 +345,8 @@ impl Comparison {
         Update {
             rows,
             log: self.log.flush(),
-            status: Some(Status::new(
-                StatusState::Stopped,
-                format!(
-                    "Stopped after {}. Press Train to start again.",
-                    duration(elapsed)
-                ),
-            )),
+            status: Some(Status::new(StatusState::Stopped, text)),
+            saved: Some(self.saved(&[])),
             finished: true,
             ..Update::default()
         }
@@ -364,4 +414,24 @@ fn row_update(
         text,
         state: RowState::Running,
     }
+}
+
+/// Every parameter of a run training on `train_size` of `loaded_train` images, as the line
+/// under the status and the History list write them.
+pub(super) fn describe(c: &Config, train_size: usize, loaded_train: usize) -> String {
+    [
+        format!("Seed {}", c.seed),
+        format!("N1 {}", c.n1),
+        format!("N2 {}", c.n2),
+        plural(c.epochs, "epoch"),
+        format!("batch {}", c.batch_size),
+        format!("lr {}", c.learning_rate),
+        format!("{} hidden units", c.hidden),
+        format!(
+            "{} of {} training images",
+            thousands(train_size),
+            thousands(loaded_train)
+        ),
+    ]
+    .join(" · ")
 }

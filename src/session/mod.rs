@@ -5,10 +5,14 @@
 
 mod comparison;
 mod epoch_log;
+mod restore;
+mod stored;
 mod sweep;
 mod update;
 
 pub use comparison::{Comparison, METHODS};
 pub use epoch_log::EpochLog;
+pub use restore::{listing, restore, Listing, Restored, RestoredSession};
+pub use stored::{Entry, Event, Head, Plan, Saved, SavedState, Summary, SCHEMA};
 pub use sweep::{SweepSession, TableRow};
 pub use update::{EpochRate, Overall, RowState, RowUpdate, Status, StatusState, Update};

@@ -2,13 +2,19 @@
 //! (the table, the heat map), the setting chosen for the comparison figure, the log grouped
 //! by run, and what the page should change after each worker message.
 
-use super::{Comparison, EpochRate, Overall, RowState, RowUpdate, Status, StatusState, Update};
+mod replay;
+
+use super::stored::{Entry, Plan, SavedState, Summary, SCHEMA};
+use super::{
+    Comparison, EpochRate, Overall, RowState, RowUpdate, Saved, Status, StatusState, Update,
+};
 use crate::chart::HeatMap;
 use crate::history::Run;
 use crate::method::Method;
 use crate::protocol::{FromWorker, Job};
 use crate::sweep::{gain_text, sorted, Column, JobResult, Row, Sweep, SweepRecord};
 use crate::text::{duration, plural, thousands};
+use crate::train::EpochMetrics;
 
 #[derive(Debug, Clone)]
 pub struct SweepSession {
@@ -29,7 +35,13 @@ pub struct SweepSession {
     /// The run each worker trains, by slot.
     busy: Vec<Option<usize>>,
     idle: usize,
-    over: bool,
+    /// The share of the sweep already done when this page started it (more than 0 when
+    /// it resumes a stored sweep), for the ETA.
+    done_at_start: f64,
+    /// `Running` until it is over; then how it ended.
+    state: SavedState,
+    /// The status sentence it ended with.
+    ending: String,
 }
 
 impl SweepSession {
@@ -49,7 +61,9 @@ impl SweepSession {
             workers: workers.max(1),
             busy: vec![None; workers.max(1)],
             idle: 0,
-            over: false,
+            done_at_start: 0.0,
+            state: SavedState::Running,
+            ending: String::new(),
             record: SweepRecord {
                 sweep,
                 results: Vec::new(),
@@ -58,8 +72,19 @@ impl SweepSession {
         }
     }
 
+    /// Every run of the plan, finished or not; `id` is the place in this list.
     pub fn jobs(&self) -> &[Job] {
         &self.jobs
+    }
+
+    /// The runs not finished yet, in order: what the worker pool trains (all of them,
+    /// unless the sweep resumes a stored one).
+    pub fn pending_jobs(&self) -> Vec<Job> {
+        self.jobs
+            .iter()
+            .filter(|job| !self.is_done(job.id))
+            .copied()
+            .collect()
     }
 
     pub fn record(&self) -> &SweepRecord {
@@ -68,17 +93,7 @@ impl SweepSession {
 
     /// The line under the status: the grid and the shared parameters.
     pub fn describe(&self) -> String {
-        let s = &self.record.sweep;
-        let list = |v: &[f32]| v.iter().map(f32::to_string).collect::<Vec<_>>().join(", ");
-        [
-            format!("Sweep: N1 {}", list(&s.n1)),
-            format!("N2 {}", list(&s.n2)),
-            plural(s.seeds, "seed"),
-            format!("from seed {}", s.base.seed),
-            plural(s.base.epochs, "epoch"),
-            format!("{} training images", thousands(self.train_size)),
-        ]
-        .join(" · ")
+        describe(&self.record.sweep, self.train_size)
     }
 
     /// The workers' rows and the status before any message.
@@ -94,23 +109,32 @@ impl SweepSession {
                     state: RowState::Running,
                 })
                 .collect(),
-            status: Some(Status::new(
-                StatusState::Training,
-                format!(
-                    "Sweep: {} of {}…",
-                    plural(self.jobs.len(), "run"),
-                    plural(self.record.sweep.base.epochs, "epoch")
-                ),
-            )),
+            status: Some(Status::new(StatusState::Training, self.start_text())),
             overall: Some(self.overall(0.0)),
             redraw: true,
+            saved: Some(self.saved(&[])),
             ..Update::default()
+        }
+    }
+
+    /// "Sweep: 30 runs of 3 epochs…", or how many are left when it resumes.
+    fn start_text(&self) -> String {
+        let epochs = plural(self.record.sweep.base.epochs, "epoch");
+        let left = self.pending_jobs().len();
+        if left < self.jobs.len() {
+            format!(
+                "Sweep resumed: {} left of {}, of {epochs} each…",
+                plural(left, "run"),
+                self.jobs.len()
+            )
+        } else {
+            format!("Sweep: {} of {epochs}…", plural(left, "run"))
         }
     }
 
     /// A worker took a run.
     pub fn job_started(&mut self, job: usize, slot: usize) -> Update {
-        if self.over || job >= self.jobs.len() {
+        if self.is_over() || job >= self.jobs.len() {
             return Update::default();
         }
         self.record.results.push(JobResult {
@@ -135,7 +159,7 @@ impl SweepSession {
         message: FromWorker,
         elapsed: f64,
     ) -> Update {
-        if self.over || job >= self.jobs.len() {
+        if self.is_over() || job >= self.jobs.len() {
             return Update::default();
         }
         let epoch_rate = EpochRate::of(&message);
@@ -171,14 +195,14 @@ impl SweepSession {
                 }
             }
             FromWorker::Epoch {
-                metrics, log_line, ..
+                method,
+                metrics,
+                log_line,
             } => {
-                if let Some(result) = self.result_mut(job) {
-                    result.metrics.push(metrics);
-                }
-                self.lines[job].push(format!("[{}] {log_line}", setting(&self.jobs[job])));
+                self.add_epoch(job, metrics, &log_line);
                 Update {
                     redraw: self.shows(job),
+                    saved: Some(self.saved(&[Entry::epoch(job, method, metrics)])),
                     ..Update::default()
                 }
             }
@@ -190,25 +214,37 @@ impl SweepSession {
         }
     }
 
-    fn run_done(&mut self, job: usize, elapsed: f64) -> Update {
+    fn add_epoch(&mut self, job: usize, metrics: EpochMetrics, log_line: &str) {
         if let Some(result) = self.result_mut(job) {
-            result.done = true;
+            result.metrics.push(metrics);
         }
+        self.lines[job].push(format!("[{}] {log_line}", setting(&self.jobs[job])));
+    }
+
+    fn run_done(&mut self, job: usize, elapsed: f64) -> Update {
+        self.mark_done(job);
         for busy in &mut self.busy {
             if *busy == Some(job) {
                 *busy = None;
             }
         }
-        // A diverged run is over too: all of its batches count as done for the overall bar.
-        self.batches_done[job] = self.jobs[job].config.epochs * self.batches_per_epoch;
-        if self.selected.is_none() && self.jobs[job].method == Method::Ayla {
-            self.selected = self.cell_of(job);
-        }
         Update {
             log: self.release_lines(),
             overall: Some(self.overall(elapsed)),
             redraw: true,
+            saved: Some(self.saved(&[Entry::done(job)])),
             ..Update::default()
+        }
+    }
+
+    fn mark_done(&mut self, job: usize) {
+        if let Some(result) = self.result_mut(job) {
+            result.done = true;
+        }
+        // A diverged run is over too: all of its batches count as done for the overall bar.
+        self.batches_done[job] = self.jobs[job].config.epochs * self.batches_per_epoch;
+        if self.selected.is_none() && self.jobs[job].method == Method::Ayla {
+            self.selected = self.cell_of(job);
         }
     }
 
@@ -224,7 +260,7 @@ impl SweepSession {
 
     /// The worker in `slot` has nothing left to do; the sweep is over once all are idle.
     pub fn idle(&mut self, slot: usize, elapsed: f64) -> Update {
-        if self.over {
+        if self.is_over() {
             return Update::default();
         }
         self.idle += 1;
@@ -240,23 +276,35 @@ impl SweepSession {
             ..Update::default()
         };
         if self.idle >= self.workers {
-            self.over = true;
+            let text = self.summary(elapsed);
+            self.end(SavedState::Done, &text);
             update.finished = true;
-            update.status = Some(Status::new(StatusState::Done, self.summary(elapsed)));
+            update.status = Some(Status::new(StatusState::Done, text));
+            update.saved = Some(self.saved(&[]));
         }
         update
     }
 
     /// "Sweep done in 1:02: 30 runs. Best: N1 0.8, N2 0.8 (+1.84 ± 0.05 points against
-    /// Normal)." — or that no setting beat Normal — and how many settings diverged.
+    /// Normal)." — or that no setting beat Normal — and how many settings diverged. A
+    /// resumed sweep says so (the time is this page's part).
     pub fn summary(&self, elapsed: f64) -> String {
+        let done = if self.done_at_start > 0.0 {
+            "Sweep resumed and done"
+        } else {
+            "Sweep done"
+        };
+        let runs = plural(self.record.results.len(), "run");
+        let took = format!("{done} in {}: {runs}.", duration(elapsed));
+        [took, self.figures()].join(" ").trim_end().to_string()
+    }
+
+    /// The best setting against Normal (or that none beat it) and how many settings
+    /// diverged; empty before any setting can be compared.
+    pub fn figures(&self) -> String {
         let rows = self.record.rows();
         let settings: Vec<&Row> = rows.iter().filter(|r| r.method == Method::Ayla).collect();
-        let mut parts = vec![format!(
-            "Sweep done in {}: {}.",
-            duration(elapsed),
-            plural(self.record.results.len(), "run")
-        )];
+        let mut parts = Vec::new();
         let best = settings
             .iter()
             .filter_map(|r| Some((r, r.gain?)))
@@ -279,14 +327,58 @@ impl SweepSession {
         parts.join(" ")
     }
 
+    /// "12 of 30 runs" finished.
+    pub fn progress(&self) -> String {
+        let done = self.record.results.iter().filter(|r| r.done).count();
+        format!("{done} of {}", plural(self.jobs.len(), "run"))
+    }
+
+    /// Where the sweep stands, for the History list.
+    pub fn stored_summary(&self) -> Summary {
+        Summary {
+            schema: SCHEMA,
+            state: self.state,
+            progress: self.progress(),
+            figures: self.figures(),
+            ending: self.ending.clone(),
+        }
+    }
+
+    /// What the page stores after an event: `entries` and the summary now.
+    fn saved(&self, entries: &[Entry]) -> Saved {
+        Saved::new(entries, &self.stored_summary())
+    }
+
+    pub fn is_over(&self) -> bool {
+        self.state != SavedState::Running
+    }
+
+    /// What it runs, for its stored head.
+    pub fn plan(&self) -> Plan {
+        Plan::Sweep {
+            sweep: self.record.sweep.clone(),
+        }
+    }
+
+    /// `Running`, or how it ended.
+    pub fn state(&self) -> SavedState {
+        self.state
+    }
+
+    fn end(&mut self, state: SavedState, status: &str) {
+        self.state = state;
+        self.ending = status.to_string();
+    }
+
     /// Ends the sweep with a problem a user can read; finished runs stay.
     pub fn fail(&mut self, text: String) -> Update {
-        self.over = true;
+        self.end(SavedState::Error, &text);
         self.record.results.retain(|r| r.done);
         Update {
             log: self.release_lines(),
             status: Some(Status::new(StatusState::Error, text)),
             redraw: true,
+            saved: Some(self.saved(&[])),
             finished: true,
             ..Update::default()
         }
@@ -294,7 +386,11 @@ impl SweepSession {
 
     /// The user pressed Stop: the runs not finished are dropped, the finished ones stay.
     pub fn stop(&mut self, elapsed: f64) -> Update {
-        self.over = true;
+        let text = format!(
+            "Stopped after {}. Press Train to start again.",
+            duration(elapsed)
+        );
+        self.end(SavedState::Stopped, &text);
         self.record.results.retain(|r| r.done);
         let rows = (self.busy.iter().enumerate())
             .filter_map(|(slot, job)| Some((slot, (*job)?)))
@@ -305,14 +401,9 @@ impl SweepSession {
             .collect();
         Update {
             rows,
-            status: Some(Status::new(
-                StatusState::Stopped,
-                format!(
-                    "Stopped after {}. Press Train to start again.",
-                    duration(elapsed)
-                ),
-            )),
+            status: Some(Status::new(StatusState::Stopped, text)),
             redraw: true,
+            saved: Some(self.saved(&[])),
             finished: true,
             ..Update::default()
         }
@@ -417,6 +508,12 @@ impl SweepSession {
         )
     }
 
+    /// The comparison figure with no run yet, for before a setting is chosen.
+    pub fn blank_figure(&self) -> Comparison {
+        let base = self.record.sweep.base;
+        Comparison::new(base, self.train_size)
+    }
+
     /// The first seed whose Normal run and (n1, n2) run both have results, the AYLA one at
     /// least one epoch.
     fn runs_of(&self, n1: f32, n2: f32) -> Option<(u64, &Job, &Job)> {
@@ -454,27 +551,32 @@ impl SweepSession {
     }
 
     fn overall(&self, elapsed: f64) -> Overall {
-        let total: usize = self
-            .jobs
-            .iter()
-            .map(|job| job.config.epochs * self.batches_per_epoch)
-            .sum();
-        let fraction =
-            (self.batches_done.iter().sum::<usize>() as f64 / total.max(1) as f64).min(1.0);
-        let finished = self.record.results.iter().filter(|r| r.done).count();
-        let eta = if fraction > 0.02 {
-            format!(" · ETA {}", duration(elapsed * (1.0 - fraction) / fraction))
+        let fraction = self.fraction_done();
+        // From this page's pace: what it did in `elapsed`, and what is left.
+        let now_done = fraction - self.done_at_start;
+        let eta = if now_done > 0.02 {
+            format!(" · ETA {}", duration(elapsed * (1.0 - fraction) / now_done))
         } else {
             String::new()
         };
         Overall {
             fraction,
             text: format!(
-                "{finished} of {} done · {} elapsed{eta}",
-                plural(self.jobs.len(), "run"),
+                "{} done · {} elapsed{eta}",
+                self.progress(),
                 duration(elapsed)
             ),
         }
+    }
+
+    /// The share of all the sweep's batches trained.
+    fn fraction_done(&self) -> f64 {
+        let total: usize = self
+            .jobs
+            .iter()
+            .map(|job| job.config.epochs * self.batches_per_epoch)
+            .sum();
+        (self.batches_done.iter().sum::<usize>() as f64 / total.max(1) as f64).min(1.0)
     }
 
     /// The row of the worker in `slot`, training run `job`, `batch` of `batches` done.
@@ -546,4 +648,19 @@ fn setting(job: &Job) -> String {
 
 fn exponent(value: Option<f32>) -> String {
     value.map_or(String::new(), |v| v.to_string())
+}
+
+/// The grid and the shared parameters, as the line under the status and the History list
+/// write them.
+pub(super) fn describe(s: &Sweep, train_size: usize) -> String {
+    let list = |v: &[f32]| v.iter().map(f32::to_string).collect::<Vec<_>>().join(", ");
+    [
+        format!("Sweep: N1 {}", list(&s.n1)),
+        format!("N2 {}", list(&s.n2)),
+        plural(s.seeds, "seed"),
+        format!("from seed {}", s.base.seed),
+        plural(s.base.epochs, "epoch"),
+        format!("{} training images", thousands(train_size)),
+    ]
+    .join(" · ")
 }

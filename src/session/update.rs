@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use super::Saved;
 use crate::method::Method;
 use crate::protocol::FromWorker;
 
@@ -23,6 +24,8 @@ pub struct Update {
     pub overall: Option<Overall>,
     /// The run or sweep is over: finished, or stopped by an error.
     pub finished: bool,
+    /// What the page should store now (see `super::stored`).
+    pub saved: Option<Saved>,
 }
 
 /// How fast a method trained over a whole epoch.

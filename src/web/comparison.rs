@@ -10,8 +10,9 @@ use super::chart::{draw_chart, export_png};
 use super::js::{from_js, to_js};
 use crate::chart::{self, Layout, Theme, EXPORT_HEIGHT, EXPORT_WIDTH};
 use crate::config::Config;
+use crate::data_identity::DataIdentity;
 use crate::protocol::FromWorker;
-use crate::session::{self, Update};
+use crate::session::{self, Head, Update};
 
 #[wasm_bindgen]
 pub struct Comparison {
@@ -57,6 +58,13 @@ impl Comparison {
     /// The parameters, as the line under the status shows them.
     pub fn describe(&self, loaded_train: usize) -> String {
         self.inner.describe(loaded_train)
+    }
+
+    /// The stored head of this run (JSON text) on data `{name, sha256: [4 sums]}` of
+    /// `loaded_train` training images.
+    pub fn head(&self, data: JsValue, loaded_train: usize) -> Result<String, JsError> {
+        let data: DataIdentity = from_js(&data, "data set's identity")?;
+        Ok(Head::new(self.inner.plan(), data, loaded_train).to_json())
     }
 
     /// The page's state before any message (see `crate::session::Update`).

@@ -10,6 +10,7 @@ pub mod heatmap;
 mod js;
 pub mod page;
 pub mod start;
+pub mod stored;
 pub mod sweep;
 pub mod sweep_session;
 pub mod worker;

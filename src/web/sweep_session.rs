@@ -10,8 +10,9 @@ use super::comparison::Comparison;
 use super::heatmap::{draw_heatmap, export_heatmap_png};
 use super::js::{from_js, to_js};
 use crate::chart::{HeatLayout, Theme};
+use crate::data_identity::DataIdentity;
 use crate::protocol::FromWorker;
-use crate::session;
+use crate::session::{self, Head};
 use crate::sweep::{Column, Sweep};
 
 #[wasm_bindgen]
@@ -28,6 +29,15 @@ struct ColumnView {
     label: &'static str,
 }
 
+impl SweepSession {
+    pub(crate) fn wrap(inner: session::SweepSession) -> SweepSession {
+        SweepSession {
+            inner,
+            layout: None,
+        }
+    }
+}
+
 #[wasm_bindgen]
 impl SweepSession {
     /// A sweep (as `check_sweep` returns it) on `workers` workers, with `loaded_train`
@@ -39,19 +49,38 @@ impl SweepSession {
         workers: usize,
     ) -> Result<SweepSession, JsError> {
         let sweep: Sweep = from_js(&sweep, "sweep")?;
-        Ok(SweepSession {
-            inner: session::SweepSession::new(sweep, loaded_train, workers),
-            layout: None,
-        })
+        Ok(SweepSession::wrap(session::SweepSession::new(
+            sweep,
+            loaded_train,
+            workers,
+        )))
     }
 
-    /// Every run for the worker pool, in order: `[{id, method, config}]`.
+    /// The runs left for the worker pool, in order: `[{id, method, config}]`.
     pub fn jobs(&self) -> Result<JsValue, JsError> {
-        to_js(&self.inner.jobs())
+        to_js(&self.inner.pending_jobs())
     }
 
     pub fn describe(&self) -> String {
         self.inner.describe()
+    }
+
+    /// The stored head of this sweep (JSON text) on data `{name, sha256: [4 sums]}` of
+    /// `loaded_train` training images.
+    pub fn head(&self, data: JsValue, loaded_train: usize) -> Result<String, JsError> {
+        let data: DataIdentity = from_js(&data, "data set's identity")?;
+        Ok(Head::new(self.inner.plan(), data, loaded_train).to_json())
+    }
+
+    /// The comparison figure with no run yet (titled with the grid's first setting), for
+    /// before a setting is chosen.
+    pub fn blank_figure(&self) -> Comparison {
+        Comparison::wrap(self.inner.blank_figure())
+    }
+
+    /// This (restored) sweep going on with `workers` workers, for the runs not finished.
+    pub fn resume(&self, workers: usize) -> SweepSession {
+        SweepSession::wrap(self.inner.resume(workers))
     }
 
     pub fn start(&self) -> Result<JsValue, JsError> {

@@ -42,16 +42,17 @@ after(async () => {
 });
 
 // A fresh context and page for test `t` (closed when it ends, passed or not); page errors
-// and console errors are collected in `problems`.
-async function open(t, query, { watch = false } = {}) {
-  const { context, page, problems } = await openPage(browser);
+// and console errors are collected in `problems`. `serviceWorkers: 'block'` for a test of
+// files the server fails to deliver: the service worker would serve the build it keeps.
+async function open(t, query, { watch = false, serviceWorkers = 'allow' } = {}) {
+  const { context, page, problems } = await openPage(browser, undefined, { serviceWorkers });
   t.after(() => context.close());
   const seen = watch ? await watchPolicy(page, server.base) : null;
   if (query !== null) {
     await page.goto(`${server.base}/${query}`);
     await waitForState(page, 'idle');
     // The page has finished starting: its offline support comes last.
-    await page.waitForSelector('html[data-offline="ready"]', { state: 'attached' });
+    if (serviceWorkers === 'allow') await page.waitForSelector('html[data-offline="ready"]', { state: 'attached' });
   }
   return { context, page, problems, seen };
 }
@@ -263,7 +264,7 @@ test('offline before the first download: a clear message, and Train works once b
 });
 
 test('a worker that cannot be loaded is reported and the controls come back', async (t) => {
-  const { page } = await open(t, '?epochs=1&train=1000');
+  const { page } = await open(t, '?epochs=1&train=1000', { serviceWorkers: 'block' });
   await page.route('**/worker.js', (route) => route.fulfill({ status: 404, body: 'not found' }));
   await page.click('#train');
   await waitForState(page, 'error');
@@ -294,7 +295,7 @@ test('a wasm module that cannot be loaded is named, in the page and in a worker'
     assert.equal(await page.isDisabled('#stop'), true);
   }
   // A worker's copy (the page loaded, then the module went missing).
-  const { page } = await open(t, '?epochs=1&train=1000');
+  const { page } = await open(t, '?epochs=1&train=1000', { serviceWorkers: 'block' });
   await page.route('**/pkg/ayla_bg.wasm', (route) => route.fulfill({ status: 404, body: 'not found' }));
   await page.click('#train');
   await waitForState(page, 'error');

@@ -19,11 +19,16 @@ const TYPES = {
   '.wasm': 'application/wasm',
 };
 
-// Serves www/; resolves to { base, close }.
-export async function serveWww() {
+// Serves www/; resolves to { base, close }. `replace(path)` may answer a path with other
+// text (e.g. another build's build.js), or null to serve the file.
+export async function serveWww({ replace = () => null } = {}) {
   const server = http.createServer(async (request, response) => {
     const path = decodeURIComponent(new URL(request.url, 'http://x').pathname);
     if (path.includes('..')) return response.writeHead(400).end();
+    const replaced = await replace(path);
+    if (replaced !== null) {
+      return response.writeHead(200, { 'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream' }).end(replaced);
+    }
     const file = WWW + (path.endsWith('/') ? `${path}index.html` : path).replace(/^\/+/, '');
     try {
       const { size } = await stat(file);
@@ -57,9 +62,11 @@ export function launchChromium() {
 }
 
 // A new page in a context of its own (downloads allowed), collecting the page's errors and
-// console errors in `problems`, which a test expects to stay empty.
-export async function openPage(browser, viewport = { width: 1280, height: 900 }) {
-  const context = await browser.newContext({ acceptDownloads: true, viewport });
+// console errors in `problems`, which a test expects to stay empty. `options` adds to the
+// context's (e.g. `serviceWorkers: 'block'` where a test swaps the server's files with
+// page.route: a service worker would answer from the build it keeps).
+export async function openPage(browser, viewport = { width: 1280, height: 900 }, options = {}) {
+  const context = await browser.newContext({ acceptDownloads: true, viewport, ...options });
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));

@@ -24,7 +24,9 @@ before(async () => {
   server = await serveWww();
   base = server.base;
   browser = await launchChromium();
-  ({ page, problems } = await openPage(browser));
+  // These tests swap the server's files with page.route, which a service worker answering
+  // from the build it keeps would bypass; persistence.test.mjs tests it.
+  ({ page, problems } = await openPage(browser, undefined, { serviceWorkers: 'block' }));
 });
 
 after(async () => {
@@ -135,18 +137,22 @@ test('data problems are explained and the controls come back', async () => {
   const cases = [
     [(route) => route.fulfill({ status: 404, body: 'not found' }), /server answered 404/],
     [(route) => route.abort('internetdisconnected'), /network request failed/],
-    [(route) => route.fulfill({ status: 200, body: 'hello' }), /label file is too short to be an IDX file/],
+    [(route) => route.fulfill({ status: 200, body: 'hello' }), /does not match MNIST’s SHA-256 checksum/],
+    [(route) => route.fulfill({ status: 200, body: gzipSync('hello').subarray(0, 12) }), /looks gzipped but could not be decompressed/],
+    [(route) => route.fulfill({ status: 200, body: gzipSync('hello') }), /does not match MNIST’s SHA-256 checksum/],
   ];
   for (const [answer, message] of cases) {
-    await page.route('**/data/train-labels-idx1-ubyte', answer);
+    await page.route('**/data/train-labels-idx1-ubyte.gz', answer);
     await page.goto(`${base}/?epochs=1&train=1000`);
     await waitForState('idle');
+    // The earlier runs' MNIST is kept in this browser; this is a first download.
+    await page.evaluate(() => caches.delete('ayla-data'));
     await page.click('#train');
     await waitForState('error');
     assert.match(await page.textContent('#status'), message);
     assert.equal(await page.isEnabled('#train'), true);
     assert.equal(await page.isDisabled('#stop'), true);
-    await page.unroute('**/data/train-labels-idx1-ubyte');
+    await page.unroute('**/data/train-labels-idx1-ubyte.gz');
   }
   await page.screenshot({ path: `${ARTIFACTS}data-error.png` });
   // The failed fetches are expected here, not problems of the page.
