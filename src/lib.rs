@@ -2,7 +2,9 @@
 //! "AYLA" (loss and gradients raised to powers N1 / N2), trained side by side.
 //!
 //! The numeric core (everything but `web`) is plain Rust with no browser types, so it
-//! builds and is tested natively; `web` is the thin wasm-bindgen layer on top.
+//! builds and is tested natively; `web` is the thin wasm-bindgen layer on top. `tasks`
+//! and `heatmap_png` serve the native command line (`src/bin/ayla`) and are not built for
+//! the page.
 
 pub mod ayla;
 pub mod bench;
@@ -10,11 +12,16 @@ pub mod chart;
 pub mod config;
 pub mod export;
 pub mod fastmath;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod heatmap_png;
 pub mod kernels;
 pub mod mnist;
 pub mod model;
 pub mod protocol;
 pub mod sweep;
+pub mod sweep_import;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod tasks;
 pub mod train;
 
 #[cfg(target_arch = "wasm32")]
