@@ -408,7 +408,7 @@ pub struct Merged {
     pub missing: Vec<usize>,
 }
 
-/// Reads every task's result from `runs`. Any result that cannot be used (malformed, of
+/// Reads every task's result from `runs` (a folder not made yet has none). Any result that cannot be used (malformed, of
 /// another plan, numbered past the plan's tasks) is reported, and nothing is merged then.
 pub fn merge(plan: &Plan, runs: &Path) -> Result<Merged, Vec<TaskError>> {
     let mut errors = strays(plan, runs)?;
@@ -432,9 +432,14 @@ pub fn merge(plan: &Plan, runs: &Path) -> Result<Merged, Vec<TaskError>> {
     })
 }
 
-/// Result files numbered past the plan's last task: results of a bigger plan.
+/// Result files numbered past the plan's last task: results of a bigger plan. A folder
+/// not made yet holds none.
 fn strays(plan: &Plan, runs: &Path) -> Result<Vec<TaskError>, Vec<TaskError>> {
-    let entries = std::fs::read_dir(runs).map_err(|e| vec![io_error(runs)(e)])?;
+    let entries = match std::fs::read_dir(runs) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(vec![io_error(runs)(e)]),
+    };
     let mut errors = Vec::new();
     for entry in entries.flatten() {
         let name = entry.file_name();

@@ -285,6 +285,12 @@ pub fn merge(args: MergeArgs) -> Result<(), String> {
     let plan = read_plan(&args.plan)?;
     let merged = tasks::merge(&plan, &args.runs).map_err(|errors| error_lines(&errors))?;
     let record = &merged.record;
+    if record.results.is_empty() {
+        return Err(format!(
+            "{} holds no result of this plan yet: nothing to merge.",
+            args.runs.display()
+        ));
+    }
     let png = heatmap_png(&record.heat_map(None)).map_err(|e| e.to_string())?;
     let dir = &args.output;
     for (name, bytes) in [
