@@ -175,6 +175,33 @@ fn an_atomic_write_replaces_a_file_whole() {
 }
 
 #[test]
+fn a_reader_never_sees_a_file_half_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.json");
+    // Two versions big enough that writing one takes many of the reader's polls.
+    let versions: [Vec<u8>; 2] = [vec![b'a'; 8 << 20], vec![b'b'; 8 << 20]];
+    let done = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|s| {
+        let reader = s.spawn(|| {
+            let mut reads = 0;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                if let Ok(bytes) = std::fs::read(&path) {
+                    assert!(versions.contains(&bytes), "read {} bytes", bytes.len());
+                    reads += 1;
+                }
+            }
+            reads
+        });
+        for k in 0..6 {
+            write_atomically(&path, &versions[k % 2]).unwrap();
+        }
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        assert!(reader.join().unwrap() > 0);
+    });
+    assert_eq!(names(dir.path()), ["big.json"]);
+}
+
+#[test]
 fn the_result_file_says_which_plan_and_run_it_holds() {
     let dir = tempfile::tempdir().unwrap();
     let a = plan(QUERY);
