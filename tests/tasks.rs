@@ -269,8 +269,10 @@ fn an_unfinished_or_broken_result_is_refused() {
     // A run that diverged in its second epoch is finished.
     let mut diverged = finished(1, 2, 0.9);
     diverged.metrics[1].diverged_at = Some(7);
+    diverged.metrics[1].val_loss = f32::NAN; // written as null
     write_result(&a, dir.path(), &diverged).unwrap();
-    assert!(read_result(&a, dir.path(), 1).unwrap().is_some());
+    let read = read_result(&a, dir.path(), 1).unwrap().unwrap();
+    assert!(read.diverged() && read.metrics[1].val_loss.is_nan());
     // A cut file.
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, &text[..text.len() / 2]).unwrap();

@@ -8,6 +8,8 @@ use clap::{Arg, ArgMatches, Args, Command, FromArgMatches};
 use ayla::config::{Config, FieldError, FieldSpec, FIELDS};
 use ayla::sweep::{Sweep, MAX_AXIS_VALUES, SEEDS_FIELD};
 
+use crate::format::grouped;
+
 /// The parameters of one run (`ayla train`).
 pub type RunFields = Fields<false>;
 /// The parameters of a sweep: N1 and N2 as lists or ranges, and the seed count.
@@ -101,13 +103,22 @@ impl<const SWEEP: bool> Args for Fields<SWEEP> {
     }
 }
 
+/// A limit or default as the page writes it: "4,294,967,295", "0.01".
+fn number(value: f64) -> String {
+    if value.fract() == 0.0 && value >= 0.0 {
+        grouped(value as u64)
+    } else {
+        value.to_string()
+    }
+}
+
 /// The spec's help with its limits as the page writes them, e.g.
 /// "Passes over the training set. [1 to 1,000; default: 5]".
 fn help(spec: &FieldSpec, axis: bool) -> String {
     let limits = if spec.min_exclusive {
-        format!("{} < {} ≤ {}", spec.min, spec.label, grouped(spec.max))
+        format!("{} < {} ≤ {}", spec.min, spec.label, number(spec.max))
     } else {
-        format!("{} to {}", grouped(spec.min), grouped(spec.max))
+        format!("{} to {}", number(spec.min), number(spec.max))
     };
     let list = if axis {
         format!(
@@ -120,22 +131,6 @@ fn help(spec: &FieldSpec, axis: bool) -> String {
     format!(
         "{}{list} [{limits}; default: {}]",
         spec.help,
-        grouped(spec.default)
+        number(spec.default)
     )
-}
-
-/// A whole number with thousands separators: 4294967295 → "4,294,967,295".
-fn grouped(value: f64) -> String {
-    if value.fract() != 0.0 {
-        return value.to_string();
-    }
-    let digits = (value as u64).to_string();
-    let mut out = String::new();
-    for (k, digit) in digits.chars().enumerate() {
-        if k > 0 && (digits.len() - k) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
 }

@@ -14,6 +14,7 @@ use ayla::tasks::{
 
 use crate::cli::{MergeArgs, PlanArgs, RunArgs, StatusArgs};
 use crate::data::{clock, load_test, load_train};
+use crate::format::{duration, plural};
 use crate::progress::Progress;
 
 /// How fast one task trains natively on one core, in the units of `Sweep::estimate_seconds`
@@ -92,29 +93,6 @@ fn summary(sweep: &Sweep) -> String {
         plural(base.epochs, "epoch"),
         plural(base.train_size.min(MNIST_TRAIN), "image"),
     )
-}
-
-fn plural(count: usize, noun: &str) -> String {
-    let digits = count.to_string();
-    let mut grouped = String::new();
-    for (k, digit) in digits.chars().enumerate() {
-        if k > 0 && (digits.len() - k) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    format!("{grouped} {noun}{}", if count == 1 { "" } else { "s" })
-}
-
-/// Seconds as m:ss or h:mm:ss, as the page writes them.
-fn duration(seconds: f64) -> String {
-    let s = seconds.max(0.0).round() as u64;
-    let (h, m, s) = (s / 3600, s % 3600 / 60, s % 60);
-    if h > 0 {
-        format!("{h}:{m:02}:{s:02}")
-    } else {
-        format!("{m}:{s:02}")
-    }
 }
 
 fn read_plan(path: &Path) -> Result<Plan, String> {
