@@ -3,17 +3,17 @@
 //!
 //! The numeric core (everything but `web`) is plain Rust with no browser types, so it
 //! builds and is tested natively; `web` is the thin wasm-bindgen layer on top. `tasks`
-//! and `heatmap_png` serve the native command line (`src/bin/ayla`) and are not built for
+//! and `bitmap` serve the native command line (`src/bin/ayla`) and are not built for
 //! the page.
 
 pub mod ayla;
 pub mod bench;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod bitmap;
 pub mod chart;
 pub mod config;
 pub mod export;
 pub mod fastmath;
-#[cfg(not(target_arch = "wasm32"))]
-pub mod heatmap_png;
 pub mod kernels;
 pub mod mnist;
 pub mod model;

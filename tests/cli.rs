@@ -8,8 +8,8 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
+use ayla::bitmap::heatmap_png;
 use ayla::config::{parse_field, FIELDS};
-use ayla::heatmap_png::heatmap_png;
 use ayla::sweep::{JobResult, SweepRecord};
 use ayla::tasks::{sweep_from_query, Plan};
 

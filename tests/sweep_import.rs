@@ -175,3 +175,19 @@ fn epochs_beyond_the_sweep_are_refused() {
         "The epochs of the run Normal, seed 42 are not numbered 1 to at most 2."
     );
 }
+
+/// `tests/fixtures/page_mnist_sweep.json` is the page's own "Export table JSON" of a 2 × 2
+/// sweep in which the two settings with N1 = 4 diverged (saved by the e2e tests in headless
+/// Chromium).
+#[test]
+fn a_sweep_the_page_exported_opens_and_exports_the_same_bytes() {
+    let page = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/page_mnist_sweep.json"
+    ))
+    .unwrap();
+    let record = SweepRecord::from_export(&page).unwrap();
+    assert_eq!(record.results.len(), 5);
+    assert_eq!(record.results.iter().filter(|r| r.diverged()).count(), 2);
+    assert_eq!(record.to_json(), page);
+}

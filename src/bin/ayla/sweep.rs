@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use ayla::heatmap_png::heatmap_png;
+use ayla::bitmap::heatmap_png;
 use ayla::sweep::{JobResult, Speed, Sweep};
 use ayla::tasks::{
     self, array_spec, describe, query_pairs, read_result, run_job, write_atomically, write_result,
