@@ -31,13 +31,15 @@ and 'make slurm-test' again."
 }
 
 start_munge() {
-  if munge -n </dev/null 2>/dev/null | unmunge >/dev/null 2>&1; then return; fi
+  if munge_works; then return; fi
   [ -f /etc/munge/munge.key ] || runuser -u munge -- mungekey --create
   install -d -o munge -g munge -m 0755 /run/munge
   runuser -u munge -- /usr/sbin/munged
   our_munged=/run/munge/munged.pid
-  wait_for "munged" 10 bash -c 'munge -n </dev/null | unmunge >/dev/null 2>&1'
+  wait_for "munged" 10 munge_works
 }
+
+munge_works() { munge -n </dev/null 2>/dev/null | unmunge >/dev/null 2>&1; }
 
 # wait_for WHAT SECONDS COMMAND...: polls COMMAND every 0.1 s until it succeeds.
 wait_for() {
@@ -92,18 +94,20 @@ CONF
 start_slurm() {
   slurmctld -i -f "$SLURM_CONF"
   slurmd -f "$SLURM_CONF"
-  wait_for "the Slurm node" 30 bash -c '[ "$(sinfo -h -o %t 2>/dev/null)" = idle ]'
+  wait_for "the Slurm node" 30 node_idle
 }
+
+node_idle() { [ "$(sinfo -h -o %t 2>/dev/null)" = idle ]; }
 
 stop_all() {
   local status=$?
   if [ -f "$work/slurmctld.pid" ] || [ -f "$work/slurmd.pid" ]; then
     scontrol shutdown >/dev/null 2>&1 || true
     local pid deadline=$((SECONDS + 15))
-    for pid in $(cat "$work/slurmctld.pid" "$work/slurmd.pid" 2>/dev/null); do
+    while read -r pid; do
       while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.1; done
       kill "$pid" 2>/dev/null || true
-    done
+    done < <(cat "$work/slurmctld.pid" "$work/slurmd.pid" 2>/dev/null)
   fi
   if [ -n "$our_munged" ] && [ -f "$our_munged" ]; then kill "$(cat "$our_munged")" 2>/dev/null || true; fi
   if [ "$status" != 0 ]; then
@@ -126,9 +130,8 @@ submit() {
     "$ROOT/scripts/slurm/sweep.sbatch" plan.json runs
 }
 
-wait_job() {
-  wait_for "array job $1" 180 bash -c "[ -z \"\$(squeue -h -j $1 2>/dev/null)\" ]"
-}
+job_over() { [ -z "$(squeue -h -j "$1" 2>/dev/null)" ]; }
+wait_job() { wait_for "array job $1" 180 job_over "$1"; }
 
 [ "$(id -u)" = 0 ] || die "make slurm-test needs root: slurmd runs jobs as their users, \
 and the packages may need installing."
