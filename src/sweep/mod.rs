@@ -12,6 +12,7 @@ mod export;
 mod plan;
 mod results;
 mod table;
+pub mod verdict;
 
 pub use crate::protocol::Job;
 pub use estimate::Speed;
