@@ -14,14 +14,18 @@ pub mod chart;
 pub mod config;
 pub mod export;
 pub mod fastmath;
+pub mod history;
 pub mod kernels;
+pub mod method;
 pub mod mnist;
 pub mod model;
 pub mod protocol;
+pub mod session;
 pub mod sweep;
 pub mod sweep_import;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod tasks;
+pub mod text;
 pub mod train;
 
 #[cfg(target_arch = "wasm32")]

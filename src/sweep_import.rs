@@ -5,21 +5,15 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::protocol::MethodKind;
+use crate::method::Method;
 use crate::sweep::{Job, JobResult, Sweep, SweepRecord};
 use crate::train::EpochMetrics;
 
-/// The parts of the export (see `SweepRecord::to_json`) that the record is rebuilt from;
-/// the table (`rows`) is recomputed from the runs, the link from the parameters.
-#[derive(Deserialize)]
-struct Export {
-    parameters: Sweep,
-    runs: Vec<RunExport>,
-}
-
+/// One run as the export lists it (see `SweepRecord::to_json`); the record is rebuilt from
+/// these and the parameters, while the table (`rows`) and the link are recomputed.
 #[derive(Deserialize)]
 struct RunExport {
-    method: MethodKind,
+    method: Method,
     seed: u64,
     n1: Option<f32>,
     n2: Option<f32>,
@@ -29,8 +23,8 @@ struct RunExport {
 
 impl SweepRecord {
     /// Reads a sweep export back. A file that is not JSON, a single run's export
-    /// (`mnist_comparison.json`), parameters outside the page's limits, or a run that is
-    /// not in the sweep's grid are refused with a sentence.
+    /// (`mnist_comparison.json`), parameters the page would refuse, or a run that is not
+    /// in the sweep's grid are refused with a sentence.
     pub fn from_export(json: &str) -> Result<SweepRecord, String> {
         let value: Value = serde_json::from_str(json)
             .map_err(|e| format!("This file is not a sweep export: it is not JSON ({e})."))?;
@@ -44,12 +38,21 @@ impl SweepRecord {
                     .to_string(),
             );
         }
-        let export: Export = serde_json::from_value(value)
-            .map_err(|e| format!("This file is not a sweep export: {e}."))?;
-        let sweep = validated(export.parameters)?;
+        let (Some(parameters), Some(runs)) = (value.get("parameters"), value.get("runs")) else {
+            return Err("This file is not a sweep export: it has no parameters and runs.".into());
+        };
+        // Deserialising a `Sweep` checks it as the page checks its inputs.
+        let sweep = Sweep::deserialize(parameters).map_err(|e| {
+            format!(
+                "The sweep's parameters in this file are refused: {}.",
+                sentence(&e)
+            )
+        })?;
+        let runs = Vec::<RunExport>::deserialize(runs)
+            .map_err(|e| format!("The runs in this file are malformed: {}.", sentence(&e)))?;
         let jobs = sweep.jobs();
-        let mut results: Vec<JobResult> = Vec::with_capacity(export.runs.len());
-        for (k, run) in export.runs.into_iter().enumerate() {
+        let mut results: Vec<JobResult> = Vec::with_capacity(runs.len());
+        for (k, run) in runs.into_iter().enumerate() {
             let job = find_job(&jobs, &run).ok_or_else(|| {
                 format!(
                     "Run {} of the file ({}) is not part of its sweep's grid.",
@@ -71,31 +74,9 @@ impl SweepRecord {
     }
 }
 
-/// The parameters as the page would accept them: they must survive the page's own
-/// parser unchanged (limits, grid size, runs).
-fn validated(sweep: Sweep) -> Result<Sweep, String> {
-    let query = sweep.query();
-    let pairs: Vec<(&str, &str)> = query
-        .split('&')
-        .filter_map(|pair| pair.split_once('='))
-        .collect();
-    let lookup = |key: &str| pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
-    match Sweep::parse(lookup) {
-        Ok(parsed) if parsed == sweep => Ok(sweep),
-        Ok(_) => Err(
-            "The sweep's parameters in this file are not ones the page makes \
-                      (an axis out of order or repeated, or a changed shuffle)."
-                .to_string(),
-        ),
-        Err(errors) => Err(format!(
-            "The sweep's parameters in this file are refused: {}",
-            errors
-                .iter()
-                .map(|e| e.message.as_str())
-                .collect::<Vec<_>>()
-                .join(" ")
-        )),
-    }
+/// A serde message without its closing full stop, to end a sentence of ours.
+fn sentence(error: &serde_json::Error) -> String {
+    error.to_string().trim_end_matches('.').to_string()
 }
 
 fn find_job<'a>(jobs: &'a [Job], run: &RunExport) -> Option<&'a Job> {
@@ -104,8 +85,8 @@ fn find_job<'a>(jobs: &'a [Job], run: &RunExport) -> Option<&'a Job> {
         job.method == run.method
             && config.seed == run.seed
             && match run.method {
-                MethodKind::Normal => run.n1.is_none() && run.n2.is_none(),
-                MethodKind::Ayla => run.n1 == Some(config.n1) && run.n2 == Some(config.n2),
+                Method::Normal => run.n1.is_none() && run.n2.is_none(),
+                Method::Ayla => run.n1 == Some(config.n1) && run.n2 == Some(config.n2),
             }
     })
 }
@@ -130,8 +111,8 @@ fn check_epochs(run: &RunExport, epochs: usize) -> Result<(), String> {
 fn describe(run: &RunExport) -> String {
     let number = |v: Option<f32>| v.map_or("none".to_string(), |v| v.to_string());
     match run.method {
-        MethodKind::Normal => format!("Normal, seed {}", run.seed),
-        MethodKind::Ayla => format!(
+        Method::Normal => format!("Normal, seed {}", run.seed),
+        Method::Ayla => format!(
             "AYLA N1={} N2={}, seed {}",
             number(run.n1),
             number(run.n2),

@@ -18,8 +18,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::config::FieldError;
+use crate::method::Method;
 use crate::mnist::Dataset;
-use crate::protocol::MethodKind;
 use crate::sweep::{Job, JobResult, Sweep, SweepRecord};
 use crate::train::{EpochMetrics, StepReport, Trainer};
 
@@ -217,8 +217,8 @@ impl Plan {
 pub fn describe(job: &Job) -> String {
     let config = &job.config;
     match job.method {
-        MethodKind::Normal => format!("Normal, seed {}", config.seed),
-        MethodKind::Ayla => format!(
+        Method::Normal => format!("Normal, seed {}", config.seed),
+        Method::Ayla => format!(
             "AYLA N1={} N2={}, seed {}",
             config.n1, config.n2, config.seed
         ),
@@ -266,8 +266,7 @@ pub fn run_job(
     } else {
         Arc::clone(&data.train)
     };
-    let method = job.method.method(&config);
-    let mut trainer = Trainer::new(config, method, train, Arc::clone(&data.test), clock);
+    let mut trainer = Trainer::new(config, job.method, train, Arc::clone(&data.test), clock);
     let mut metrics = Vec::new();
     while !trainer.is_finished() {
         let epoch = trainer.run_epoch(|report| {

@@ -7,7 +7,8 @@ mod common;
 use std::ops::ControlFlow;
 
 use ayla::config::Config;
-use ayla::train::{Method, StepReport, Trainer};
+use ayla::method::Method;
+use ayla::train::{StepReport, Trainer};
 
 fn finite_step() -> StepReport {
     StepReport {
@@ -93,7 +94,7 @@ fn exponents_of_four_diverge_at_the_third_step_as_in_the_reference() {
     // The float64 reference (tests/golden/numpy_ref.py, N1 = N2 = 4, same start and
     // batches) gives L = 2.35686, 26.4163, 5.82e30 at steps 1 to 3, and L′ = 1.15e123 at
     // step 3: beyond f32, so a float32 run breaks exactly there.
-    let mut ayla = golden_trainer(Method::Ayla { n1: 4.0, n2: 4.0 });
+    let mut ayla = golden_trainer(Method::Ayla);
     let mut reports = Vec::new();
     let m = ayla
         .run_epoch(|r| {
@@ -109,7 +110,7 @@ fn exponents_of_four_diverge_at_the_third_step_as_in_the_reference() {
     assert!(ayla.is_diverged() && ayla.is_finished());
     assert!(m.val_loss.is_nan() && m.val_accuracy.is_nan());
     assert_eq!(
-        m.log_line("AYLA"),
+        m.log_line(Method::Ayla),
         "AYLA   - Epoch 1: diverged at batch 3 (the loss is no longer finite)"
     );
 }

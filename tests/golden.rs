@@ -8,7 +8,7 @@ mod common;
 mod golden_check;
 
 use ayla::ayla::Branch;
-use golden_check::{assert_matches, checksum_steps, methods, Tolerance, FIFTY_STEPS, WHOLE_EPOCH};
+use golden_check::{assert_matches, checksum_steps, Tolerance, FIFTY_STEPS, METHODS, WHOLE_EPOCH};
 
 /// Runs both methods of a reference file for all of its steps and checks every one.
 fn check_reference(file: &str, tolerance: Tolerance) -> Vec<golden_check::Run> {
@@ -16,8 +16,9 @@ fn check_reference(file: &str, tolerance: Tolerance) -> Vec<golden_check::Run> {
     let steps = checksum_steps(&reference);
     let count = golden_check::number(&reference["config"], "steps") as usize;
     let mut runs = Vec::new();
-    for (method, key) in methods(&reference) {
+    for (method, key) in METHODS {
         let run = golden_check::run(
+            golden_check::config(&reference),
             method,
             common::golden_model(),
             common::mnist_train(),

@@ -1,5 +1,6 @@
 //! The console line of each epoch, written out as the original script prints it.
 
+use ayla::method::Method;
 use ayla::train::EpochMetrics;
 
 fn metrics(diverged_at: Option<usize>) -> EpochMetrics {
@@ -18,11 +19,11 @@ fn metrics(diverged_at: Option<usize>) -> EpochMetrics {
 #[test]
 fn log_lines_match_the_originals_format() {
     assert_eq!(
-        metrics(None).log_line("AYLA"),
+        metrics(None).log_line(Method::Ayla),
         "AYLA   - Epoch 3: Loss=0.4123, Val Loss=0.3987, Val Acc=0.8921, Grad Norm=1.2345"
     );
     assert_eq!(
-        metrics(None).log_line("Normal"),
+        metrics(None).log_line(Method::Normal),
         "Normal - Epoch 3: Loss=0.4123, Val Loss=0.3987, Val Acc=0.8921, Grad Norm=1.2345"
     );
 }
@@ -30,7 +31,7 @@ fn log_lines_match_the_originals_format() {
 #[test]
 fn a_diverged_epoch_says_where_it_broke() {
     assert_eq!(
-        metrics(Some(7)).log_line("AYLA"),
+        metrics(Some(7)).log_line(Method::Ayla),
         "AYLA   - Epoch 3: diverged at batch 7 (the loss is no longer finite)"
     );
 }

@@ -2,8 +2,9 @@
 //! summing up what they measured.
 #![cfg(not(target_arch = "wasm32"))]
 
+use ayla::chart::HeatMap;
 use ayla::config::{Config, FIELDS};
-use ayla::protocol::MethodKind;
+use ayla::method::Method;
 use ayla::sweep::{
     parse_axis, JobResult, Speed, Sweep, SweepRecord, MAX_AXIS_VALUES, MAX_RUNS, SEEDS_FIELD,
 };
@@ -158,18 +159,18 @@ fn each_seed_has_a_normal_baseline_first_and_every_setting_once() {
             s.base
         );
     }
-    let settings: Vec<(MethodKind, f32, f32)> = jobs[..5]
+    let settings: Vec<(Method, f32, f32)> = jobs[..5]
         .iter()
         .map(|j| (j.method, j.config.n1, j.config.n2))
         .collect();
-    assert_eq!(settings[0].0, MethodKind::Normal);
+    assert_eq!(settings[0].0, Method::Normal);
     assert_eq!(
         settings[1..],
         [
-            (MethodKind::Ayla, 0.9, 0.5),
-            (MethodKind::Ayla, 0.9, 1.0),
-            (MethodKind::Ayla, 1.0, 0.5),
-            (MethodKind::Ayla, 1.0, 1.0)
+            (Method::Ayla, 0.9, 0.5),
+            (Method::Ayla, 0.9, 1.0),
+            (Method::Ayla, 1.0, 0.5),
+            (Method::Ayla, 1.0, 1.0)
         ]
     );
 }
@@ -322,7 +323,7 @@ fn the_table_has_normal_then_every_setting_with_mean_and_std_over_seeds() {
     let normal = &rows[0];
     assert_eq!(
         (normal.method, normal.n1, normal.n2),
-        (MethodKind::Normal, None, None)
+        (Method::Normal, None, None)
     );
     assert_eq!(
         (normal.runs_done, normal.runs_total, normal.diverged),
@@ -500,7 +501,10 @@ fn an_ayla_run_finished_before_its_normal_is_compared_once_normal_finishes() {
     let good = &rows[1];
     assert_eq!(good.final_val_accuracy.unwrap().n, 2);
     assert_eq!((good.gain, good.first_beat.clone()), (None, vec![]));
-    assert_eq!(r.heat_map(None).cells[0], ayla::chart::HeatCell::Pending);
+    assert_eq!(
+        HeatMap::of_sweep(&r, None).cells[0],
+        ayla::chart::HeatCell::Pending
+    );
     // Once seed 43's Normal is done, that seed is compared.
     r.results[2].done = true;
     let gain = r.rows()[1].gain.unwrap();
@@ -552,7 +556,7 @@ fn a_record_survives_the_trip_through_the_page() {
 #[test]
 fn the_heat_map_has_a_cell_per_setting_row_major_over_n2() {
     use ayla::chart::HeatCell;
-    let map = record().heat_map(Some((0, 1)));
+    let map = HeatMap::of_sweep(&record(), Some((0, 1)));
     assert_eq!(
         (map.n1.clone(), map.n2.clone()),
         (vec![0.9], vec![0.5, 4.0])
@@ -574,8 +578,7 @@ fn the_heat_map_has_a_cell_per_setting_row_major_over_n2() {
     // Nothing finished for a setting: pending.
     let mut r = record();
     r.results.retain(|j| j.job == 0);
-    assert!(r
-        .heat_map(None)
+    assert!(HeatMap::of_sweep(&r, None)
         .cells
         .iter()
         .all(|c| *c == HeatCell::Pending));
@@ -592,7 +595,7 @@ fn a_wider_grid_puts_n1_along_each_row() {
         sweep: s,
         results: vec![normal, one(3, 0.53), one(4, 0.51)],
     };
-    let map = r.heat_map(None);
+    let map = HeatMap::of_sweep(&r, None);
     // cells[j * 2 + i]: (0.9, 2) is i = 0, j = 2; (1, 0.5) is i = 1, j = 0.
     let delta = |k: usize| match map.cells[k] {
         HeatCell::Value { delta, .. } => Some((delta * 100.0).round()),
@@ -601,4 +604,32 @@ fn a_wider_grid_puts_n1_along_each_row() {
     assert_eq!(delta(4), Some(3.0));
     assert_eq!(delta(1), Some(1.0));
     assert_eq!([delta(0), delta(2), delta(3), delta(5)], [None; 4]);
+}
+
+#[test]
+fn a_sweep_read_from_outside_is_checked_like_typed_input() {
+    let good = serde_json::to_value(sweep(&[("n1", "0.8, 0.9"), ("seeds", "2")]).unwrap()).unwrap();
+    let back: Sweep = serde_json::from_value(good.clone()).unwrap();
+    assert_eq!(back.n1, [0.8, 0.9]);
+    let refused = |change: &dyn Fn(&mut serde_json::Value)| {
+        let mut value = good.clone();
+        change(&mut value);
+        serde_json::from_value::<Sweep>(value)
+            .unwrap_err()
+            .to_string()
+    };
+    assert!(refused(&|v| v["n1"] = serde_json::json!([0.9, 0.8])).contains("N1 must be ascending"));
+    assert!(refused(&|v| v["n2"] = serde_json::json!([])).contains("N2 must have 1 to 12 values"));
+    assert!(refused(&|v| v["n1"] = serde_json::json!([0.5, 11.0]))
+        .contains("N1 must be above 0 and at most 10"));
+    assert!(refused(&|v| v["seeds"] = serde_json::json!(0)).contains("Seeds must be at least 1"));
+    let grid: Vec<f32> = (1..=12).map(|k| k as f32 * 0.5).collect();
+    let error = refused(&|v| {
+        v["n1"] = serde_json::json!(grid);
+        v["n2"] = serde_json::json!(grid);
+        v["seeds"] = serde_json::json!(3);
+    });
+    assert!(error.contains("The sweep would be 435 runs"), "{error}");
+    assert!(refused(&|v| v["base"]["batch_size"] = serde_json::json!(0))
+        .contains("outside their limits"));
 }

@@ -3,8 +3,9 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use ayla::config::Config;
-use ayla::export::{Record, RunRecord};
-use ayla::protocol::MethodKind;
+use ayla::export::Record;
+use ayla::history::Run;
+use ayla::method::Method;
 use ayla::sweep::{JobResult, Sweep, SweepRecord};
 use ayla::train::EpochMetrics;
 use serde_json::{json, Value};
@@ -93,8 +94,8 @@ fn a_file_that_is_not_json_gets_a_sentence() {
 fn a_single_run_export_is_recognised() {
     let single = Record::new(
         Config::default(),
-        vec![RunRecord {
-            method: MethodKind::Normal,
+        vec![Run {
+            method: Method::Normal,
             diverged: false,
             metrics: vec![metrics(1, 0.9)],
         }],
@@ -114,7 +115,7 @@ fn foreign_json_is_refused_with_what_is_missing() {
     );
     assert_eq!(
         refused("{\"name\": \"x\"}"),
-        "This file is not a sweep export: missing field `parameters`."
+        "This file is not a sweep export: it has no parameters and runs."
     );
 }
 
@@ -129,11 +130,20 @@ fn parameters_the_page_refuses_are_refused() {
     let message = refused(&edited(|v| v["parameters"]["base"]["epochs"] = json!(0)));
     assert_eq!(
         message,
-        "The sweep's parameters in this file are refused: Epochs must be at least 1 and at \
-         most 1000."
+        "The sweep's parameters in this file are refused: Parameters outside their limits: \
+         epochs: Epochs must be at least 1 and at most 1000."
     );
     let message = refused(&edited(|v| v["parameters"]["n1"] = json!([0.9, 0.8])));
-    assert!(message.contains("not ones the page makes"), "{message}");
+    assert!(
+        message.starts_with("The sweep's parameters in this file are refused: "),
+        "{message}"
+    );
+    let message = refused(&edited(|v| v["runs"][0]["metrics"] = json!("none")));
+    assert_eq!(
+        message,
+        "The runs in this file are malformed: invalid type: string \"none\", expected a \
+         sequence."
+    );
 }
 
 #[test]

@@ -8,7 +8,7 @@ mod common;
 use std::path::Path;
 use std::sync::Arc;
 
-use ayla::protocol::MethodKind;
+use ayla::method::Method;
 use ayla::sweep::{JobResult, SweepRecord};
 use ayla::tasks::{
     array_spec, describe, merge, query_pairs, read_result, result_path, run_job, sweep_from_query,
@@ -393,7 +393,7 @@ fn a_task_trains_its_run_as_a_page_worker_does() {
     };
     let a = plan("mode=sweep&epochs=2&n1=0.9&n2=0.95&seeds=2&train=300");
     let job = a.job(3).unwrap();
-    assert_eq!(job.method, MethodKind::Ayla);
+    assert_eq!(job.method, Method::Ayla);
     assert_eq!(job.config.seed, 43);
     let mut steps = 0;
     let mut epochs = Vec::new();
@@ -401,7 +401,7 @@ fn a_task_trains_its_run_as_a_page_worker_does() {
     // What the page's worker does with the same Start message.
     let mut trainer = Trainer::new(
         job.config,
-        job.method.method(&job.config),
+        job.method,
         Arc::new(data.train.first(300)),
         Arc::clone(&data.test),
         || 0.0,

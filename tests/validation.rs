@@ -7,9 +7,10 @@ use std::ops::ControlFlow;
 use std::sync::Arc;
 
 use ayla::config::Config;
+use ayla::method::Method;
 use ayla::mnist::{Dataset, CLASSES, PIXELS};
 use ayla::model::Mlp;
-use ayla::train::{Method, Trainer};
+use ayla::train::Trainer;
 
 /// Mean cross-entropy and accuracy of `model` over every image of `data`, image by image in
 /// float64 (no batches, no workspace: nothing shared with the trainer's code).
@@ -65,7 +66,7 @@ fn validation_metrics_match_an_independent_float64_pass_over_the_test_set() {
     let train = Arc::new((*common::mnist_train()).clone().take(config.train_size));
     let mut trainer = Trainer::new(
         config,
-        Method::ayla(&config),
+        Method::Ayla,
         train,
         Arc::clone(&test),
         common::no_clock,

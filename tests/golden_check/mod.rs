@@ -9,9 +9,10 @@ use std::sync::Arc;
 
 use ayla::ayla::Branch;
 use ayla::config::Config;
+use ayla::method::Method;
 use ayla::mnist::Dataset;
 use ayla::model::Mlp;
-use ayla::train::{Method, StepReport, Trainer};
+use ayla::train::{StepReport, Trainer};
 use serde_json::Value;
 
 /// The reference's names for the four parameter arrays, in `Mlp::slices` order.
@@ -66,14 +67,17 @@ pub fn checksums(model: &Mlp) -> [(f64, f64); 4] {
     })
 }
 
-/// The reference's exponents, as the two methods it ran.
-pub fn methods(reference: &Value) -> [(Method, &'static str); 2] {
-    let n1 = number(&reference["config"], "n1") as f32;
-    let n2 = number(&reference["config"], "n2") as f32;
-    [
-        (Method::Normal, "normal"),
-        (Method::Ayla { n1, n2 }, "ayla"),
-    ]
+/// The two methods the reference ran, with their keys in it.
+pub const METHODS: [(Method, &str); 2] = [(Method::Normal, "normal"), (Method::Ayla, "ayla")];
+
+/// The reference's run: its exponents, batches in file order.
+pub fn config(reference: &Value) -> Config {
+    Config {
+        n1: number(&reference["config"], "n1") as f32,
+        n2: number(&reference["config"], "n2") as f32,
+        shuffle: false,
+        ..Config::default()
+    }
 }
 
 /// The steps after which the reference lists checksums.
@@ -88,6 +92,7 @@ pub fn checksum_steps(reference: &Value) -> Vec<usize> {
 
 /// Trains `steps` steps from `start` on `train` in file order, as the reference did.
 pub fn run(
+    config: Config,
     method: Method,
     start: Mlp,
     train: Arc<Dataset>,
@@ -95,10 +100,6 @@ pub fn run(
     steps: usize,
     checksum_steps: &[usize],
 ) -> Run {
-    let config = Config {
-        shuffle: false,
-        ..Config::default()
-    };
     let mut trainer = Trainer::with_model(config, method, start, train, test, || 0.0);
     let mut reports = Vec::new();
     let mut sums = BTreeMap::new();

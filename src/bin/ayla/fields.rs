@@ -8,7 +8,7 @@ use clap::{Arg, ArgMatches, Args, Command, FromArgMatches};
 use ayla::config::{Config, FieldError, FieldSpec, FIELDS};
 use ayla::sweep::{Sweep, MAX_AXIS_VALUES, SEEDS_FIELD};
 
-use crate::format::grouped;
+use ayla::text::thousands;
 
 /// The parameters of one run (`ayla train`).
 pub type RunFields = Fields<false>;
@@ -22,8 +22,12 @@ pub struct Fields<const SWEEP: bool> {
 }
 
 impl<const SWEEP: bool> Fields<SWEEP> {
-    fn specs() -> impl Iterator<Item = &'static FieldSpec> {
-        FIELDS.iter().chain(SWEEP.then_some(&SEEDS_FIELD))
+    /// The options' keys: the run's fields, and a sweep's seed count.
+    fn keys() -> impl Iterator<Item = &'static str> {
+        FIELDS
+            .iter()
+            .map(|f| f.key)
+            .chain(SWEEP.then_some(SEEDS_FIELD.key))
     }
 
     /// What was typed for `key`, if it was given.
@@ -69,10 +73,10 @@ impl<const SWEEP: bool> FromArgMatches for Fields<SWEEP> {
     }
 
     fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
-        for spec in Self::specs() {
-            if let Some(value) = matches.get_one::<String>(spec.key) {
-                self.values.retain(|(k, _)| *k != spec.key);
-                self.values.push((spec.key, value.clone()));
+        for key in Self::keys() {
+            if let Some(value) = matches.get_one::<String>(key) {
+                self.values.retain(|(k, _)| *k != key);
+                self.values.push((key, value.clone()));
             }
         }
         Ok(())
@@ -81,21 +85,15 @@ impl<const SWEEP: bool> FromArgMatches for Fields<SWEEP> {
 
 impl<const SWEEP: bool> Args for Fields<SWEEP> {
     fn augment_args(command: Command) -> Command {
-        Self::specs().fold(command, |command, spec| {
+        let command = FIELDS.iter().fold(command, |command, spec| {
             let axis = SWEEP && matches!(spec.key, "n1" | "n2");
-            let value_name = match (axis, spec.integer) {
-                (true, _) => "LIST",
-                (false, true) => "N",
-                (false, false) => "X",
-            };
-            command.arg(
-                Arg::new(spec.key)
-                    .long(spec.key)
-                    .value_name(value_name)
-                    .allow_hyphen_values(true) // "-1" reaches the parser, which explains it
-                    .help(help(spec, axis)),
-            )
-        })
+            command.arg(option(spec, axis))
+        });
+        if SWEEP {
+            command.arg(option(&SEEDS_FIELD, false))
+        } else {
+            command
+        }
     }
 
     fn augment_args_for_update(command: Command) -> Command {
@@ -103,10 +101,24 @@ impl<const SWEEP: bool> Args for Fields<SWEEP> {
     }
 }
 
+/// The `--KEY VALUE` option of a field: a list for a sweep's exponent axes.
+fn option<T>(spec: &FieldSpec<T>, axis: bool) -> Arg {
+    let value_name = match (axis, spec.integer) {
+        (true, _) => "LIST",
+        (false, true) => "N",
+        (false, false) => "X",
+    };
+    Arg::new(spec.key)
+        .long(spec.key)
+        .value_name(value_name)
+        .allow_hyphen_values(true) // "-1" reaches the parser, which explains it
+        .help(help(spec, axis))
+}
+
 /// A limit or default as the page writes it: "4,294,967,295", "0.01".
 fn number(value: f64) -> String {
     if value.fract() == 0.0 && value >= 0.0 {
-        grouped(value as u64)
+        thousands(value as usize)
     } else {
         value.to_string()
     }
@@ -114,7 +126,7 @@ fn number(value: f64) -> String {
 
 /// The spec's help with its limits as the page writes them, e.g.
 /// "Passes over the training set. [1 to 1,000; default: 5]".
-fn help(spec: &FieldSpec, axis: bool) -> String {
+fn help<T>(spec: &FieldSpec<T>, axis: bool) -> String {
     let limits = if spec.min_exclusive {
         format!("{} < {} ≤ {}", spec.min, spec.label, number(spec.max))
     } else {

@@ -12,8 +12,6 @@ mod data;
 #[cfg(not(target_arch = "wasm32"))]
 mod fields;
 #[cfg(not(target_arch = "wasm32"))]
-mod format;
-#[cfg(not(target_arch = "wasm32"))]
 mod progress;
 #[cfg(not(target_arch = "wasm32"))]
 mod sweep;

@@ -6,15 +6,17 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use ayla::bitmap::heatmap_png;
+use ayla::chart::HeatMap;
 use ayla::sweep::{JobResult, Speed, Sweep};
 use ayla::tasks::{
     self, array_spec, describe, query_pairs, read_result, run_job, write_atomically, write_result,
     Plan, TaskData, TaskError,
 };
+use ayla::text::{duration, plural};
 
 use crate::cli::{MergeArgs, PlanArgs, RunArgs, StatusArgs};
 use crate::data::{clock, load_test, load_train};
-use crate::format::{duration, plural};
+
 use crate::progress::Progress;
 
 /// How fast one task trains natively on one core, in the units of `Sweep::estimate_seconds`
@@ -131,7 +133,6 @@ pub fn run(args: RunArgs) -> Result<(), String> {
     println!("{name}, plan {}:", tasks::short(&plan.hash));
     let progress = Progress::new();
     let bar = progress.bar("", 0, "batches");
-    let label = job.method.label();
     let result = run_job(
         &job,
         &data,
@@ -140,7 +141,7 @@ pub fn run(args: RunArgs) -> Result<(), String> {
             bar.set_length(r.batches as u64);
             bar.set_position(r.batch as u64);
         },
-        |m| progress.println(&format!("{}  ({:.1} s)", m.log_line(label), m.seconds)),
+        |m| progress.println(&format!("{}  ({:.1} s)", m.log_line(job.method), m.seconds)),
     );
     bar.finish_and_clear();
     let path = write_result(&plan, &args.runs, &result).map_err(|e| e.to_string())?;
@@ -270,7 +271,7 @@ pub fn merge(args: MergeArgs) -> Result<(), String> {
             args.runs.display()
         ));
     }
-    let png = heatmap_png(&record.heat_map(None)).map_err(|e| e.to_string())?;
+    let png = heatmap_png(&HeatMap::of_sweep(record, None)).map_err(|e| e.to_string())?;
     let dir = &args.output;
     for (name, bytes) in [
         (EXPORT_CSV, record.to_csv().into_bytes()),

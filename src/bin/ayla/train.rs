@@ -7,8 +7,9 @@ use std::sync::Arc;
 use indicatif::ProgressBar;
 
 use ayla::config::Config;
+use ayla::method::Method;
 use ayla::model::Mlp;
-use ayla::train::{EpochMetrics, Method, StepReport, Trainer};
+use ayla::train::{EpochMetrics, StepReport, Trainer};
 
 use crate::cli::TrainArgs;
 use crate::data::{clock, load_test, load_train};
@@ -27,7 +28,7 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
         None => Mlp::glorot(config.hidden, config.seed),
     };
     let progress = Progress::new();
-    let mut trainers = [Method::ayla(&config), Method::Normal].map(|method| {
+    let mut trainers = [Method::Ayla, Method::Normal].map(|method| {
         let trainer = Trainer::with_model(
             config,
             method,
@@ -93,11 +94,11 @@ fn epoch(trainer: &mut Trainer, bar: &ProgressBar, limit: usize) -> Epoch {
 }
 
 fn report(epoch: &Epoch, jsonl: bool, progress: &Progress) {
-    let method = epoch.method.label();
+    let method = epoch.method;
     if jsonl {
         for r in &epoch.steps {
             let line = serde_json::json!({
-                "method": method, "step": r.step, "loss": r.loss, "lmod": r.lmod,
+                "method": method.label(), "step": r.step, "loss": r.loss, "lmod": r.lmod,
                 "grad_norm": r.grad_norm, "branch": r.branch, "batch_acc": r.batch_acc,
             });
             progress.println(&line.to_string());
