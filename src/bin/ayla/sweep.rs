@@ -16,7 +16,6 @@ use ayla::text::{duration, plural};
 
 use crate::cli::{MergeArgs, PlanArgs, RunArgs, StatusArgs};
 use crate::data::{clock, load_test, load_train};
-
 use crate::progress::Progress;
 
 /// How fast one task trains natively on one core, in the units of `Sweep::estimate_seconds`
