@@ -22,7 +22,6 @@ pub mod model;
 pub mod protocol;
 pub mod session;
 pub mod sweep;
-pub mod sweep_import;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod tasks;
 pub mod text;

@@ -9,6 +9,7 @@
 
 mod estimate;
 mod export;
+mod import;
 mod plan;
 mod results;
 mod table;

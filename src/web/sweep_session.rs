@@ -12,7 +12,7 @@ use super::js::{from_js, to_js};
 use crate::chart::{HeatLayout, Theme};
 use crate::protocol::FromWorker;
 use crate::session;
-use crate::sweep::{Column, Sweep};
+use crate::sweep::{Column, Sweep, SweepRecord};
 
 #[wasm_bindgen]
 pub struct SweepSession {
@@ -43,6 +43,27 @@ impl SweepSession {
             inner: session::SweepSession::new(sweep, loaded_train, workers),
             layout: None,
         })
+    }
+
+    /// A sweep's results opened from an exported `mnist_sweep.json` (the page's, or the
+    /// command line's merge); throws a sentence saying what is wrong with a malformed or
+    /// foreign file.
+    pub fn open(text: &str) -> Result<SweepSession, JsError> {
+        let record = SweepRecord::from_export(text).map_err(|e| JsError::new(&e))?;
+        Ok(SweepSession {
+            inner: session::SweepSession::opened(record),
+            layout: None,
+        })
+    }
+
+    /// The status after opening a file: `{state, text}`.
+    pub fn opened_status(&self, file_name: &str) -> Result<JsValue, JsError> {
+        to_js(&self.inner.opened_status(file_name))
+    }
+
+    /// The page's link query for this sweep (`mode=sweep&…`).
+    pub fn query(&self) -> String {
+        self.inner.record().sweep.query()
     }
 
     /// Every run for the worker pool, in order: `[{id, method, config}]`.

@@ -60,6 +60,34 @@ impl SweepSession {
         }
     }
 
+    /// A sweep measured elsewhere (a page export, or `ayla sweep merge` on a cluster),
+    /// opened to be looked at: nothing runs; the first setting with results is shown.
+    pub fn opened(record: SweepRecord) -> SweepSession {
+        let train_size = record.sweep.base.train_size;
+        let mut session = SweepSession::new(record.sweep.clone(), train_size, 1);
+        session.over = true;
+        session.selected = record
+            .results
+            .iter()
+            .find_map(|r| (r.done).then(|| session.cell_of(r.job)).flatten());
+        session.record = record;
+        session
+    }
+
+    /// The status line of an opened sweep: what it holds.
+    pub fn opened_status(&self, file_name: &str) -> Status {
+        let done = self.record.results.iter().filter(|r| r.done).count();
+        Status::new(
+            StatusState::Done,
+            format!(
+                "Opened {file_name}: {} of {} finished. The inputs hold its parameters: \
+                 Run sweep would train it again here.",
+                plural(done, "run"),
+                self.jobs.len()
+            ),
+        )
+    }
+
     pub fn jobs(&self) -> &[Job] {
         &self.jobs
     }

@@ -5,8 +5,8 @@
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::{Job, JobResult, Sweep, SweepRecord};
 use crate::method::Method;
-use crate::sweep::{Job, JobResult, Sweep, SweepRecord};
 use crate::train::EpochMetrics;
 
 /// One run as the export lists it (see `SweepRecord::to_json`); the record is rebuilt from
