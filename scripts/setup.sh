@@ -59,18 +59,30 @@ ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2 t10k-labels-idx
 SUMS
 }
 
-# Debian's Chromium and ChromeDriver for the browser tests (a test tool's own browser
-# download cannot work on these machines).
+# The two browser engines the browser tests run in, with their WebDriver servers: Debian's
+# Chromium and ChromeDriver, Debian's Firefox ESR and geckodriver (a test tool's own browser
+# download cannot work on these machines). geckodriver is not packaged by Debian; cargo
+# builds it (~85 s, once).
+GECKODRIVER_VERSION=0.37.1
 setup_browser() {
-  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then return; fi
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    say "installing chromium and chromium-driver with apt-get"
-    # A fresh machine may have no or stale package lists.
-    DEBIAN_FRONTEND=noninteractive apt-get update -q
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver
-  else
-    die "the browser tests need /usr/bin/chromium and /usr/bin/chromedriver:
-  run 'sudo apt-get update && sudo apt-get install -y chromium chromium-driver' and 'make test' again."
+  local missing=()
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+  [ -x /usr/bin/firefox-esr ] || missing+=(firefox-esr)
+  if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      say "installing ${missing[*]} with apt-get"
+      # A fresh machine may have no or stale package lists.
+      DEBIAN_FRONTEND=noninteractive apt-get update -q
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+    else
+      die "the browser tests need Chromium, ChromeDriver and Firefox ESR:
+  run 'sudo apt-get update && sudo apt-get install -y ${missing[*]}' and 'make test' again."
+    fi
+  fi
+  if ! geckodriver --version >/dev/null 2>&1; then
+    say "installing geckodriver $GECKODRIVER_VERSION (Firefox's WebDriver server); this compiles for ~1.5 minutes"
+    cargo install geckodriver --version "$GECKODRIVER_VERSION" --locked
   fi
 }
 
