@@ -18,9 +18,10 @@ use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use ayla::config::{Config, FIELDS};
+use ayla::method::Method;
 use ayla::mnist::{self, Dataset};
 use ayla::model::Mlp;
-use ayla::train::{EpochMetrics, Method, StepReport, Trainer};
+use ayla::train::{EpochMetrics, StepReport, Trainer};
 
 struct Options {
     config: Config,
@@ -48,7 +49,7 @@ fn run() -> Result<(), String> {
         Some(dir) => Mlp::read_raw(dir, config.hidden)?,
         None => Mlp::glorot(config.hidden, config.seed),
     };
-    let mut trainers = [Method::ayla(&config), Method::Normal].map(|m| {
+    let mut trainers = [Method::Ayla, Method::Normal].map(|m| {
         Trainer::with_model(
             config,
             m,
@@ -106,7 +107,7 @@ fn report(method: Method, reports: &[StepReport], metrics: Option<&EpochMetrics>
             println!("{line}");
         }
     } else if let Some(m) = metrics {
-        println!("{}  ({:.1} s)", m.log_line(method.label()), m.seconds);
+        println!("{}  ({:.1} s)", m.log_line(method), m.seconds);
     }
 }
 

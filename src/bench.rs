@@ -9,8 +9,9 @@ use ndarray::Array2;
 
 use crate::config::Config;
 use crate::kernels;
+use crate::method::Method;
 use crate::mnist::{Dataset, CLASSES, PIXELS};
-use crate::train::{Method, Trainer};
+use crate::train::Trainer;
 
 /// One measured figure, printed as `bench: <name> <value> <unit>`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -205,7 +206,7 @@ pub fn replacement_figures(clock: fn() -> f64, train: &Dataset, hidden: usize) -
 pub fn step_figures(clock: fn() -> f64, train: &Arc<Dataset>, test: &Arc<Dataset>) -> Vec<Figure> {
     let config = Config::default();
     let mut figures = Vec::new();
-    for method in [Method::Normal, Method::ayla(&config)] {
+    for method in [Method::Normal, Method::Ayla] {
         let mut trainer = Trainer::new(config, method, Arc::clone(train), Arc::clone(test), clock);
         let steps = 100;
         let mut done = 0;
@@ -234,7 +235,7 @@ pub fn epoch_figures(clock: fn() -> f64, train: &Arc<Dataset>, test: &Arc<Datase
     let config = Config::default();
     let flops = epoch_flops(train.len(), test.len(), config.hidden);
     let mut figures = Vec::new();
-    for method in [Method::Normal, Method::ayla(&config)] {
+    for method in [Method::Normal, Method::Ayla] {
         let mut trainer = Trainer::new(config, method, Arc::clone(train), Arc::clone(test), clock);
         let start = clock();
         trainer.run_epoch(|_| ControlFlow::Continue(()));

@@ -10,11 +10,15 @@ pub mod chart;
 pub mod config;
 pub mod export;
 pub mod fastmath;
+pub mod history;
 pub mod kernels;
+pub mod method;
 pub mod mnist;
 pub mod model;
 pub mod protocol;
+pub mod session;
 pub mod sweep;
+pub mod text;
 pub mod train;
 
 #[cfg(target_arch = "wasm32")]

@@ -11,8 +11,9 @@ use std::sync::Arc;
 
 use ayla::ayla::Branch;
 use ayla::config::Config;
+use ayla::method::Method;
 use ayla::mnist::Dataset;
-use ayla::train::{Method, StepReport, Trainer};
+use ayla::train::{StepReport, Trainer};
 use sha2::{Digest, Sha256};
 use wasm_bindgen_test::*;
 
@@ -47,8 +48,8 @@ fn runs() -> [(Method, Config); 3] {
     };
     [
         (Method::Normal, base),
-        (Method::ayla(&base), base),
-        (Method::ayla(&crossing), crossing),
+        (Method::Ayla, base),
+        (Method::Ayla, crossing),
     ]
 }
 

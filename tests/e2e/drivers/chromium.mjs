@@ -21,8 +21,9 @@ export async function launch() {
   return {
     engine: 'chromium',
     raw: browser,
-    async open({ viewport = { width: 1280, height: 900 } } = {}) {
-      const context = await browser.newContext({ acceptDownloads: true, viewport });
+    // `options`: playwright's context options beyond the viewport (colorScheme, bypassCSP…).
+    async open({ viewport = { width: 1280, height: 900 }, ...options } = {}) {
+      const context = await browser.newContext({ acceptDownloads: true, viewport, ...options });
       return new ChromiumPage(context, await context.newPage());
     },
     close: () => browser.close(),
