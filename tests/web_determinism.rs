@@ -98,9 +98,8 @@ fn hash_run(
 
 #[wasm_bindgen_test]
 async fn short_runs_give_the_committed_digest_in_every_engine() {
-    let train = browser_files::mnist_train().await;
+    let (train, test) = browser_files::mnist().await;
     let train = Arc::new(train.first(TRAIN_IMAGES));
-    let test = browser_files::mnist_test().await;
     let mut hasher = Sha256::new();
     let mut branches = Vec::new();
     for run in runs() {

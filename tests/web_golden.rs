@@ -31,10 +31,7 @@ async fn reference_start() -> Mlp {
 /// Runs both methods of a reference file for all of its steps and checks every one.
 async fn check_reference(file: &str, tolerance: Tolerance) -> Vec<golden_check::Run> {
     let start = reference_start().await;
-    let (train, test) = (
-        browser_files::mnist_train().await,
-        browser_files::mnist_test().await,
-    );
+    let (train, test) = browser_files::mnist().await;
     let reference =
         serde_json::from_slice(&browser_files::golden(file).await).expect("golden JSON");
     let steps = checksum_steps(&reference);

@@ -4,6 +4,7 @@
 //! `tests/golden/…` by their paths, and reads the same bytes as the native tests.
 #![allow(dead_code)] // each test binary uses its own subset
 
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use ayla::mnist::{self, Dataset};
@@ -43,14 +44,22 @@ async fn dataset(images: &str, labels: &str) -> Arc<Dataset> {
     Arc::new(Dataset::from_idx(images, labels).expect("valid MNIST"))
 }
 
-/// The 60,000 training images of real MNIST.
-pub async fn mnist_train() -> Arc<Dataset> {
-    dataset(mnist::TRAIN_IMAGES, mnist::TRAIN_LABELS).await
+thread_local! {
+    /// MNIST once per test binary: its tests share one wasm instance.
+    static MNIST: RefCell<Option<(Arc<Dataset>, Arc<Dataset>)>> = const { RefCell::new(None) };
 }
 
-/// The 10,000 test images of real MNIST.
-pub async fn mnist_test() -> Arc<Dataset> {
-    dataset(mnist::TEST_IMAGES, mnist::TEST_LABELS).await
+/// Real MNIST: the 60,000 training and the 10,000 test images.
+pub async fn mnist() -> (Arc<Dataset>, Arc<Dataset>) {
+    if let Some(sets) = MNIST.with_borrow(Clone::clone) {
+        return sets;
+    }
+    let sets = (
+        dataset(mnist::TRAIN_IMAGES, mnist::TRAIN_LABELS).await,
+        dataset(mnist::TEST_IMAGES, mnist::TEST_LABELS).await,
+    );
+    MNIST.set(Some(sets.clone()));
+    sets
 }
 
 /// A file of `tests/golden/`.
