@@ -49,6 +49,7 @@ step clippy-wasm cargo clippy --target wasm32-unknown-unknown --all-targets -- -
 # profile's LTO re-links every test binary (measured: ~7.5 min vs ~2 min to rebuild after
 # a change, for ~30 s more test time).
 step test-native cargo test --no-fail-fast
+step slurm-test scripts/slurm-test.sh
 for engine in "${ENGINES[@]}"; do
   step "test-wasm-$engine" wasm_tests "$engine"
 done

@@ -114,7 +114,11 @@ async fn short_runs_give_the_committed_digest_in_every_engine() {
         count(Branch::Above),
         count(Branch::Below)
     );
-    let digest = format!("{:x}", hasher.finalize());
+    let digest: String = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     console_log!("determinism digest: {digest}");
     assert_eq!(digest, EXPECTED_DIGEST);
 }
