@@ -24,7 +24,8 @@ serve: build
 ## build: a deployable static www/ (page, www/pkg/ wasm + glue, www/data/ MNIST)
 build: setup $(PKG)
 
-## test: set up (plus Chromium), then fmt, clippy, native, browser and end-to-end tests
+## test: set up (plus the browsers), then fmt, clippy, native, browser and end-to-end tests
+## (BROWSERS=chromium or BROWSERS=firefox: the browser tests in that engine alone)
 test: setup setup-browser
 	@scripts/test.sh
 
