@@ -26,13 +26,20 @@ serve: build
 build: setup $(PKG)
 	@node scripts/stamp-build.mjs
 
-## test: set up (plus Chromium), then fmt, clippy, native, browser and end-to-end tests
+## test: set up (plus the browsers), then fmt, clippy, native, browser and end-to-end tests
+## (BROWSERS=chromium or BROWSERS=firefox: the browser tests in that engine alone)
 test: setup setup-browser
 	@scripts/test.sh
 
 ## bench: speed figures (native, wasm in Chromium, the real page) → target/bench.json
 bench: build setup-browser
 	@node scripts/bench.mjs
+
+## slurm-test: a sweep as Slurm array jobs on a one-node cluster started here (root: installs
+## slurm-wlm and munge if missing), checked against the same sweep run locally
+.PHONY: slurm-test
+slurm-test: setup
+	@scripts/slurm-test.sh
 
 ## fuzz: fuzz the IDX reader for $(FUZZ_SECONDS) s with cargo-fuzz (needs the nightly toolchain)
 FUZZ_SECONDS ?= 600

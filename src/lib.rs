@@ -2,10 +2,14 @@
 //! "AYLA" (loss and gradients raised to powers N1 / N2), trained side by side.
 //!
 //! The numeric core (everything but `web`) is plain Rust with no browser types, so it
-//! builds and is tested natively; `web` is the thin wasm-bindgen layer on top.
+//! builds and is tested natively; `web` is the thin wasm-bindgen layer on top. `tasks`
+//! and `bitmap` serve the native command line (`src/bin/ayla`) and are not built for
+//! the page.
 
 pub mod ayla;
 pub mod bench;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod bitmap;
 pub mod chart;
 pub mod config;
 pub mod data_identity;
@@ -19,6 +23,8 @@ pub mod model;
 pub mod protocol;
 pub mod session;
 pub mod sweep;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod tasks;
 pub mod text;
 pub mod train;
 

@@ -74,21 +74,26 @@ impl Mlp {
     /// `w1.f32` (784 × hidden), `b1.f32`, `w2.f32` (hidden × 10), `b2.f32` — the layout of
     /// `tests/golden/`, so a run can start from weights another framework drew.
     pub fn read_raw(dir: &std::path::Path, hidden: usize) -> Result<Mlp, String> {
-        let read = |name: &str| -> Result<Vec<f32>, String> {
+        let read = |name: &str| {
             let path = dir.join(name);
-            let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-            let values = bytes.chunks_exact(4);
-            Ok(values
-                .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-                .collect())
+            std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))
         };
         let [w1, b1, w2, b2] = ["w1.f32", "b1.f32", "w2.f32", "b2.f32"];
-        Mlp::from_parts(hidden, read(w1)?, read(b1)?, read(w2)?, read(b2)?).ok_or_else(|| {
-            format!(
-                "{}: the weights do not fit a 784-{hidden}-10 network",
-                dir.display()
-            )
-        })
+        Mlp::from_raw(hidden, [&read(w1)?, &read(b1)?, &read(w2)?, &read(b2)?])
+            .map_err(|e| format!("{}: {e}", dir.display()))
+    }
+
+    /// The parameters from the bytes of those four files (w1, b1, w2, b2), wherever they
+    /// were read (the browser tests fetch them).
+    pub fn from_raw(hidden: usize, [w1, b1, w2, b2]: [&[u8]; 4]) -> Result<Mlp, String> {
+        let values = |bytes: &[u8]| -> Vec<f32> {
+            let values = bytes.chunks_exact(4);
+            values
+                .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                .collect()
+        };
+        Mlp::from_parts(hidden, values(w1), values(b1), values(w2), values(b2))
+            .ok_or_else(|| format!("the weights do not fit a 784-{hidden}-10 network"))
     }
 
     pub fn hidden(&self) -> usize {

@@ -1,6 +1,8 @@
 //! Forward and backward against central finite differences of an independent f64 loss.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use ayla::mnist::{Dataset, PIXELS};
 use ayla::model::{Mlp, Workspace};
 use rand::{RngExt, SeedableRng};
@@ -20,24 +22,12 @@ fn batch() -> Dataset {
 
 /// Mean cross-entropy written out plainly in f64, sharing no code with the model.
 fn reference_loss(params: &[Vec<f64>; 4], data: &Dataset) -> f64 {
-    let [w1, b1, w2, b2] = params;
-    let mut total = 0.0;
-    for i in 0..data.len() {
-        let x: Vec<f64> = data
-            .image(i)
-            .iter()
-            .map(|&p| f64::from(p) / 255.0)
-            .collect();
-        let h: Vec<f64> = (0..HIDDEN)
-            .map(|j| (b1[j] + (0..PIXELS).map(|k| x[k] * w1[k * HIDDEN + j]).sum::<f64>()).max(0.0))
-            .collect();
-        let z: Vec<f64> = (0..10)
-            .map(|c| b2[c] + (0..HIDDEN).map(|j| h[j] * w2[j * 10 + c]).sum::<f64>())
-            .collect();
-        let max = z.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-        let lse = max + z.iter().map(|v| (v - max).exp()).sum::<f64>().ln();
-        total += lse - z[usize::from(data.label(i))];
-    }
+    let total: f64 = (0..data.len())
+        .map(|i| {
+            let logits = common::reference_logits(params, data.image(i));
+            common::reference_cross_entropy(&logits, data.label(i))
+        })
+        .sum();
     total / data.len() as f64
 }
 

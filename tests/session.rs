@@ -302,3 +302,27 @@ fn stopping_a_sweep_keeps_finished_runs_and_marks_the_busy_workers() {
     assert_eq!(s.record().results.len(), 1, "only the finished run stays");
     assert!(s.has_results());
 }
+
+#[test]
+fn an_opened_sweep_shows_its_first_finished_setting_and_trains_nothing() {
+    let mut s = sweep_session();
+    for (job, acc) in [(0, 0.90), (2, 0.93)] {
+        run_job(&mut s, job, 0, acc);
+    }
+    let opened = SweepSession::opened(s.record().clone());
+    let status = opened.opened_status("mnist_sweep.json");
+    assert_eq!(
+        status.text,
+        "Opened mnist_sweep.json: 2 runs of 6 finished. The inputs hold its parameters: Run \
+         sweep would train it again here."
+    );
+    assert!(opened
+        .selection()
+        .1
+        .starts_with("Comparison figure below: N1 1.1, N2 1 against Normal"));
+    let mut opened = opened;
+    assert_eq!(
+        opened.receive(1, 0, epoch(Method::Ayla, 1, 0.5), 1.0),
+        Update::default()
+    );
+}

@@ -8,45 +8,22 @@ use std::sync::Arc;
 
 use ayla::config::Config;
 use ayla::method::Method;
-use ayla::mnist::{Dataset, CLASSES, PIXELS};
+use ayla::mnist::Dataset;
 use ayla::model::Mlp;
 use ayla::train::Trainer;
 
 /// Mean cross-entropy and accuracy of `model` over every image of `data`, image by image in
 /// float64 (no batches, no workspace: nothing shared with the trainer's code).
 fn reference_evaluation(model: &Mlp, data: &Dataset) -> (f64, f64) {
-    let [w1, b1, w2, b2] = model.slices();
-    let hidden = b1.len();
+    let params = common::f64_parameters(model);
     let (mut loss_sum, mut correct) = (0.0, 0usize);
     for i in 0..data.len() {
-        let x: Vec<f64> = data
-            .image(i)
-            .iter()
-            .map(|&p| f64::from(p) / 255.0)
-            .collect();
-        let h: Vec<f64> = (0..hidden)
-            .map(|j| {
-                let z: f64 = (0..PIXELS)
-                    .map(|k| x[k] * f64::from(w1[k * hidden + j]))
-                    .sum();
-                (z + f64::from(b1[j])).max(0.0)
-            })
-            .collect();
-        let logits: Vec<f64> = (0..CLASSES)
-            .map(|c| {
-                let z: f64 = (0..hidden)
-                    .map(|j| h[j] * f64::from(w2[j * CLASSES + c]))
-                    .sum();
-                z + f64::from(b2[c])
-            })
-            .collect();
-        let max = logits.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let log_sum_exp = max + logits.iter().map(|z| (z - max).exp()).sum::<f64>().ln();
-        let label = usize::from(data.label(i));
-        loss_sum += log_sum_exp - logits[label];
+        let logits = common::reference_logits(&params, data.image(i));
+        let label = data.label(i);
+        loss_sum += common::reference_cross_entropy(&logits, label);
         let predicted =
-            (0..CLASSES).fold(0, |best, c| if logits[c] > logits[best] { c } else { best });
-        correct += usize::from(predicted == label);
+            (0..logits.len()).fold(0, |best, c| if logits[c] > logits[best] { c } else { best });
+        correct += usize::from(predicted == usize::from(label));
     }
     let n = data.len() as f64;
     (loss_sum / n, correct as f64 / n)

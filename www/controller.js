@@ -54,6 +54,7 @@ export async function boot() {
   $('stop').addEventListener('click', stop);
   $('files').addEventListener('change', pickFiles);
   $('use-mnist').addEventListener('click', backToMnist);
+  $('open-results').addEventListener('change', openResults);
   $('export-png').addEventListener('click', savePng);
   $('export-json').addEventListener('click', () => saveFigure('json', 'application/json'));
   $('export-csv').addEventListener('click', () => saveFigure('csv', 'text/csv'));
@@ -109,6 +110,7 @@ function setRunning(running) {
   $('stop').disabled = !running;
   $('files').disabled = running;
   $('use-mnist').disabled = running;
+  $('open-results').disabled = running;
 }
 
 function addSeedButton() {
@@ -289,6 +291,37 @@ async function pickFiles() {
   } finally {
     $('files').value = '';
   }
+}
+
+// Opens a sweep's exported JSON into the table, heat map and figure; a file that is not one
+// gets a sentence and nothing else changes.
+async function openResults() {
+  const file = $('open-results').files[0];
+  $('open-results').value = '';
+  if (!file || session) return;
+  let opened;
+  try {
+    opened = SweepSession.open(await file.text());
+  } catch (error) {
+    setStatus({ state: 'error', text: `${file.name} cannot be opened: ${error.message ?? error}` });
+    return;
+  }
+  // The inputs and the link become the sweep's, so Run sweep would repeat it.
+  const query = opened.query();
+  history.replaceState(null, '', `?${query}`);
+  fillFromQuery(`?${query}`);
+  document.querySelector('input[name="mode"][value="sweep"]').checked = true;
+  applyMode('sweep');
+  recheckMarked();
+  $('methods').hidden = true;
+  $('pool').replaceChildren();
+  $('run-info').textContent = opened.describe();
+  hideRestored();
+  markShown(null);
+  showSweep(opened);
+  showOverall({ fraction: 1, text: `Opened from ${file.name}.` });
+  setStatus(opened.opened_status(file.name));
+  updateExports();
 }
 
 function backToMnist() {

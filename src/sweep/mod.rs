@@ -9,9 +9,11 @@
 
 mod estimate;
 mod export;
+mod import;
 mod plan;
 mod results;
 mod table;
+pub mod verdict;
 
 pub use crate::protocol::Job;
 pub use estimate::Speed;

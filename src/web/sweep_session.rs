@@ -13,7 +13,7 @@ use crate::chart::{HeatLayout, Theme};
 use crate::data_identity::DataIdentity;
 use crate::protocol::FromWorker;
 use crate::session::{self, Head};
-use crate::sweep::{Column, Sweep};
+use crate::sweep::{Column, Sweep, SweepRecord};
 
 #[wasm_bindgen]
 pub struct SweepSession {
@@ -54,6 +54,24 @@ impl SweepSession {
             loaded_train,
             workers,
         )))
+    }
+
+    /// A sweep's results opened from an exported `mnist_sweep.json` (the page's, or the
+    /// command line's merge); throws a sentence saying what is wrong with a malformed or
+    /// foreign file.
+    pub fn open(text: &str) -> Result<SweepSession, JsError> {
+        let record = SweepRecord::from_export(text).map_err(|e| JsError::new(&e))?;
+        Ok(SweepSession::wrap(session::SweepSession::opened(record)))
+    }
+
+    /// The status after opening a file: `{state, text}`.
+    pub fn opened_status(&self, file_name: &str) -> Result<JsValue, JsError> {
+        to_js(&self.inner.opened_status(file_name))
+    }
+
+    /// The page's link query for this sweep (`mode=sweep&…`).
+    pub fn query(&self) -> String {
+        self.inner.record().sweep.query()
     }
 
     /// The runs left for the worker pool, in order: `[{id, method, config}]`.

@@ -1,33 +1,33 @@
-// A full default run (5 epochs, 60,000 images) in headless Chromium, as a user would do it:
-// open the page, press Train, wait. Prints the log lines and the time taken, and keeps a
-// screenshot during and after the run plus the exported figure in tests/e2e/artifacts/.
-// Not part of the test suite (it takes minutes): run `node tests/e2e/full-run.mjs`.
+// A full default run (5 epochs, 60,000 images), as a user would do it: open the page,
+// press Train, wait. Prints the log lines and the time taken, and keeps a screenshot
+// during and after the run plus the exported figure in tests/e2e/artifacts/.
+// Not part of the test suite (it takes minutes): `node tests/e2e/full-run.mjs [ENGINE]`
+// (chromium, the default, or firefox).
 
-import { ARTIFACTS, launchChromium, serveWww, waitForState } from './harness.mjs';
+import { launch, save, screenshot, serveWww, text, waitForState } from './harness.mjs';
 
 const server = await serveWww();
-const browser = await launchChromium();
+const browser = await launch(process.argv[2] ?? 'chromium');
 try {
-  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  page.on('console', (message) => console.log(`[page ${message.type()}] ${message.text()}`));
+  const page = await browser.open();
   await page.goto(`${server.base}/`);
   await waitForState(page, 'idle');
   const started = Date.now();
   await page.click('#train');
-  await page.waitForFunction(() => /AYLA {3}- Epoch 1:/.test(document.getElementById('log').textContent), null, {
+  await page.waitFor(() => /AYLA {3}- Epoch 1:/.test(document.getElementById('log').textContent), null, {
     timeout: 30 * 60_000,
   });
-  await page.screenshot({ path: `${ARTIFACTS}full-run-during.png`, fullPage: true });
+  await screenshot(page, 'full-run-during');
   await waitForState(page, 'done', 60 * 60_000);
   const seconds = (Date.now() - started) / 1000;
-  await page.screenshot({ path: `${ARTIFACTS}full-run-after.png`, fullPage: true });
-  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-png')]);
-  await download.saveAs(`${ARTIFACTS}full-run-${download.suggestedFilename()}`);
-  console.log(`\nURL: ${page.url()}`);
-  console.log(`Status: ${await page.textContent('#status')}`);
-  console.log(`Log:\n${(await page.textContent('#log')).trimEnd()}`);
+  await screenshot(page, 'full-run-after');
+  const png = await save(page, '#export-png', 'full-run-');
+  console.log(`\nURL: ${await page.url()}`);
+  console.log(`Status: ${await text(page, '#status')}`);
+  console.log(`Log:\n${(await text(page, '#log')).trimEnd()}`);
   console.log(`Wall time from Train to done: ${seconds.toFixed(1)} s`);
+  console.log(`Figure: ${png.path}`);
+  if (page.problems.length) console.log(`Page errors:\n${page.problems.join('\n')}`);
 } finally {
   await browser.close();
   server.close();

@@ -1,0 +1,124 @@
+#![cfg(target_arch = "wasm32")]
+//! Same parameters, same numbers, bit for bit, in every browser engine tested: three short
+//! runs on real MNIST, in a dedicated worker like the page's training, hashed together
+//! (every step's figures, every epoch's metrics, the final parameters' f32 bytes) and
+//! compared with one digest. `make test` runs this file in Chromium and in Firefox, so
+//! either engine drifting from the digest fails.
+
+mod browser_files;
+
+use std::sync::Arc;
+
+use ayla::ayla::Branch;
+use ayla::config::Config;
+use ayla::method::Method;
+use ayla::mnist::Dataset;
+use ayla::train::{StepReport, Trainer};
+use sha2::{Digest, Sha256};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_dedicated_worker);
+
+/// SHA-256 of the three runs below, as `hash_runs` feeds them. Produced once by this test
+/// (its failure message prints the digest it computed) in headless Chromium 156 and Firefox
+/// ESR 153, which gave this same value. It depends on the wasm arithmetic only: a change
+/// that alters the numbers on purpose (a kernel's order of summation, the AYLA rule, the
+/// initialisation, the shuffle) changes it. Then run the test in both engines
+/// (`make test`), check that both print the same new digest, and put it here.
+const EXPECTED_DIGEST: &str = "7983e78a8fa3868ef241364eef0088f243f4cadebe366ae8df87121d9e6a830e";
+
+/// 12,800 images in batches of 128: 100 steps per epoch, 200 in the two epochs.
+const TRAIN_IMAGES: usize = 12_800;
+
+/// The runs: Normal and AYLA with the page's defaults from seed 42, and AYLA with
+/// N1 = 1.2, N2 = 0.8 at a learning rate (0.05) at which the batch loss falls below 1 near
+/// step 74 and then goes back and forth across it, so both branches of the rule run.
+fn runs() -> [(Method, Config); 3] {
+    let base = Config {
+        epochs: 2,
+        train_size: TRAIN_IMAGES,
+        seed: 42,
+        ..Config::default()
+    };
+    let crossing = Config {
+        n1: 1.2,
+        n2: 0.8,
+        learning_rate: 0.05,
+        ..base
+    };
+    [
+        (Method::Normal, base),
+        (Method::Ayla, base),
+        (Method::Ayla, crossing),
+    ]
+}
+
+fn hash_step(hasher: &mut Sha256, report: &StepReport) {
+    for value in [report.loss, report.lmod, report.grad_norm, report.batch_acc] {
+        hasher.update(value.to_le_bytes());
+    }
+    hasher.update([report.branch.map_or(0, |b| b as u8 + 1)]);
+}
+
+/// Trains one run to its end, hashing as it goes; returns its steps' branches.
+fn hash_run(
+    hasher: &mut Sha256,
+    (method, config): (Method, Config),
+    train: &Arc<Dataset>,
+    test: &Arc<Dataset>,
+) -> Vec<Option<Branch>> {
+    let mut trainer = Trainer::new(config, method, Arc::clone(train), Arc::clone(test), || 0.0);
+    let mut branches = Vec::new();
+    while !trainer.is_finished() {
+        let metrics = trainer
+            .run_epoch(|report| {
+                hash_step(hasher, report);
+                branches.push(report.branch);
+                std::ops::ControlFlow::Continue(())
+            })
+            .expect("an epoch runs to its end");
+        assert_eq!(metrics.diverged_at, None, "{method:?} diverged");
+        for value in [
+            metrics.loss,
+            metrics.accuracy,
+            metrics.val_loss,
+            metrics.val_accuracy,
+            metrics.grad_norm,
+        ] {
+            hasher.update(value.to_le_bytes());
+        }
+    }
+    for parameters in trainer.model().slices() {
+        for value in parameters {
+            hasher.update(value.to_le_bytes());
+        }
+    }
+    branches
+}
+
+#[wasm_bindgen_test]
+async fn short_runs_give_the_committed_digest_in_every_engine() {
+    let (train, test) = browser_files::mnist().await;
+    let train = Arc::new(train.first(TRAIN_IMAGES));
+    let mut hasher = Sha256::new();
+    let mut branches = Vec::new();
+    for run in runs() {
+        branches = hash_run(&mut hasher, run, &train, &test);
+        assert_eq!(branches.len(), 200);
+    }
+    // The last run's premise: its loss crossed 1, so both exponents were used.
+    let count = |b| branches.iter().filter(|&&taken| taken == Some(b)).count();
+    assert!(
+        count(Branch::Above) > 0 && count(Branch::Below) > 0,
+        "N1 1.2, N2 0.8: {} steps above 1, {} below",
+        count(Branch::Above),
+        count(Branch::Below)
+    );
+    let digest: String = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    console_log!("determinism digest: {digest}");
+    assert_eq!(digest, EXPECTED_DIGEST);
+}
