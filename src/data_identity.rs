@@ -81,10 +81,4 @@ impl DataIdentity {
             sha256: mnist_files().iter().map(|f| f.sha256.to_string()).collect(),
         }
     }
-
-    /// Whether two identities name the same bytes (the names may differ: files picked
-    /// again under other names are still the same data).
-    pub fn same_data(&self, other: &DataIdentity) -> bool {
-        self.sha256 == other.sha256
-    }
 }
