@@ -14,8 +14,8 @@ import { fileURLToPath } from 'node:url';
 const WWW = fileURLToPath(new URL('../www/', import.meta.url));
 const require = createRequire(import.meta.url);
 
-// Not part of the page's own files: the data (data-cache.js keeps it, verified), the
-// service worker and its manifest (the browser checks those itself), type declarations.
+// Not kept by the service worker: the data (data-cache.js keeps it, verified), the service
+// worker and this manifest (the browser checks those itself), type declarations.
 const LEFT_OUT = [/^data\//, /^sw\.js$/, /^build\.js$/, /\.d\.ts$/, /^pkg\.tmp\//];
 
 async function writeIfChanged(path, text) {
@@ -43,8 +43,9 @@ async function pageFiles(dir = WWW) {
 
 await vendorIdb();
 const files = await pageFiles();
+// The build is named for everything it runs, the service worker included.
 const hash = createHash('sha256');
-for (const file of files) {
+for (const file of ['sw.js', ...files]) {
   hash.update(`${file}\0`);
   hash.update(await readFile(join(WWW, file)));
 }
