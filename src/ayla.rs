@@ -53,8 +53,9 @@ pub fn power_loss(loss: f32, n1: f32, n2: f32) -> PoweredLoss {
     PoweredLoss {
         branch,
         exponent,
-        lmod: sign(loss) * base.powf(exponent),
-        dlmod_dl: exponent * base.powf(exponent - 1.0),
+        // The same pow as the elements': one implementation, the same bits on every target.
+        lmod: sign(loss) * fastmath::pow(base, exponent),
+        dlmod_dl: exponent * fastmath::pow(base, exponent - 1.0),
     }
 }
 

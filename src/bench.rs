@@ -9,7 +9,9 @@ use ndarray::Array2;
 
 use crate::config::Config;
 use crate::kernels;
-use crate::mnist::{Dataset, CLASSES, PIXELS};
+use crate::mnist::Dataset;
+use crate::model::epoch_flops;
+use crate::shape::{CLASSES, PIXELS};
 use crate::train::{Method, Trainer};
 
 /// One measured figure, printed as `bench: <name> <value> <unit>`.
@@ -32,25 +34,6 @@ fn figure(name: impl Into<String>, value: f64, unit: &'static str) -> Figure {
         value,
         unit,
     }
-}
-
-/// Dense-equivalent floating-point operations of one training sample of 784-hidden-10:
-/// forward (x·W1, h·W2) and backward (hᵀ·dZ2, dZ2·W2ᵀ, xᵀ·dZ1), two per multiply-add.
-pub fn train_flops_per_sample(hidden: usize) -> f64 {
-    let (p, h, c) = (PIXELS as f64, hidden as f64, CLASSES as f64);
-    2.0 * (2.0 * p * h + 3.0 * h * c)
-}
-
-/// Dense-equivalent operations of one validation sample (forward only).
-pub fn eval_flops_per_sample(hidden: usize) -> f64 {
-    let (p, h, c) = (PIXELS as f64, hidden as f64, CLASSES as f64);
-    2.0 * (p * h + h * c)
-}
-
-/// Dense-equivalent operations of one epoch of one method: `train` training images and a
-/// validation pass over `test` images.
-pub fn epoch_flops(train: usize, test: usize, hidden: usize) -> f64 {
-    train as f64 * train_flops_per_sample(hidden) + test as f64 * eval_flops_per_sample(hidden)
 }
 
 /// Runs `f` repeatedly for at least `min_seconds` (after one warm-up call) and returns the
@@ -157,14 +140,14 @@ pub fn replacement_figures(clock: fn() -> f64, train: &Dataset, hidden: usize) -
         kernels::dense(&x.view(), &w1, &b1, &mut h.view_mut())
     });
     let ours = time_per_call(clock, 0.3, || {
-        kernels::sparse_times(train, &images, &w1, &b1, &mut h.view_mut())
+        kernels::sparse_times(train.nonzero_pixels(), &images, &w1, &b1, &mut h.view_mut())
     });
     compare("layer1_forward", library, ours);
     let library = time_per_call(clock, 0.3, || {
         kernels::at_b(&x.view(), &dz.view(), &mut dw1.view_mut())
     });
     let ours = time_per_call(clock, 0.3, || {
-        columns.index(train, &images);
+        columns.index(train.nonzero_pixels(), &images);
         columns.transposed_times(&dz.view(), &mut dw1);
     });
     compare("layer1_weight_gradient", library, ours);

@@ -76,8 +76,15 @@ fn pow2(n: i32) -> f32 {
     f32::from_bits(((n + 127) as u32) << 23)
 }
 
-/// base^exponent for a positive, normal `base`.
+/// base^exponent for a positive, normal `base`; exact for the exponents 1 (`base` itself)
+/// and 0 (1), as libm's `powf` is.
 #[inline(always)]
 pub fn pow(base: f32, exponent: f32) -> f32 {
-    exp(exponent * ln(base))
+    let power = exp(exponent * ln(base));
+    // A select, not a branch: the element-wise loops stay vectorised.
+    if exponent == 1.0 {
+        base
+    } else {
+        power
+    }
 }

@@ -8,7 +8,8 @@
 use ndarray::linalg::general_mat_mul;
 use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2};
 
-use crate::mnist::{Dataset, PIXELS};
+use crate::pixels::NonzeroPixels;
+use crate::shape::PIXELS;
 
 /// out = x · w + b (a Dense layer before its activation).
 pub fn dense(
@@ -32,71 +33,6 @@ pub fn a_bt(a: &ArrayView2<'_, f32>, b: &Array2<f32>, out: &mut ArrayViewMut2<'_
     general_mat_mul(1.0, a, &b.t(), 0.0, out);
 }
 
-/// Every image's nonzero pixels (positions and byte values), built once per dataset.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NonzeroPixels {
-    /// Image i's entries are `start[i]..start[i + 1]`.
-    start: Vec<u32>,
-    pixel: Vec<u16>,
-    value: Vec<u8>,
-}
-
-impl NonzeroPixels {
-    /// Indexes `images` (`PIXELS` bytes each), allocating exactly what the index needs
-    /// (wasm memory never shrinks, so no oversized scratch).
-    pub fn new(images: &[u8]) -> NonzeroPixels {
-        let total = images.iter().filter(|&&p| p != 0).count();
-        let mut index = NonzeroPixels {
-            start: Vec::with_capacity(images.len() / PIXELS + 1),
-            pixel: Vec::with_capacity(total),
-            value: Vec::with_capacity(total),
-        };
-        index.start.push(0);
-        let (mut pixel, mut value) = ([0u16; PIXELS], [0u8; PIXELS]);
-        for image in images.chunks_exact(PIXELS) {
-            // Branch-free compaction: every pixel is written, only nonzero ones are kept
-            // (a branch per pixel mispredicts on the ragged edges of the digits).
-            let mut kept = 0;
-            for (k, &p) in image.iter().enumerate() {
-                pixel[kept] = k as u16;
-                value[kept] = p;
-                kept += usize::from(p != 0);
-            }
-            index.pixel.extend_from_slice(&pixel[..kept]);
-            index.value.extend_from_slice(&value[..kept]);
-            index.start.push(index.pixel.len() as u32);
-        }
-        index
-    }
-
-    /// Image `i`'s pixel positions and values.
-    pub fn image(&self, i: usize) -> (&[u16], &[u8]) {
-        let range = self.start[i] as usize..self.start[i + 1] as usize;
-        (&self.pixel[range.clone()], &self.value[range])
-    }
-
-    /// A copy of the index of the first `n` images.
-    pub fn first(&self, n: usize) -> NonzeroPixels {
-        let n = n.min(self.start.len() - 1);
-        let kept = self.start[n] as usize;
-        NonzeroPixels {
-            start: self.start[..=n].to_vec(),
-            pixel: self.pixel[..kept].to_vec(),
-            value: self.value[..kept].to_vec(),
-        }
-    }
-
-    /// Keeps the first `n` images.
-    pub fn truncate(&mut self, n: usize) {
-        if n + 1 < self.start.len() {
-            self.start.truncate(n + 1);
-            let kept = self.start[n] as usize;
-            self.pixel.truncate(kept);
-            self.value.truncate(kept);
-        }
-    }
-}
-
 /// `x / 255` for every byte, computed exactly once (a division per pixel is slow).
 static SCALED: [f32; 256] = {
     let mut table = [0.0; 256];
@@ -114,7 +50,7 @@ pub struct PixelColumns {
     /// Pixel k's entries are `start[k]..start[k + 1]` of `image` (the image's row in the
     /// batch) and `value`.
     start: Vec<u32>,
-    image: Vec<u16>,
+    image: Vec<u32>,
     value: Vec<u8>,
     /// Scratch for the counting sort: the next free slot of each pixel's list.
     next: Vec<u32>,
@@ -124,7 +60,7 @@ pub struct PixelColumns {
 
 /// out = x · w + b for the batch `images` of `data` (the first layer before its ReLU).
 pub fn sparse_times(
-    data: &Dataset,
+    data: &NonzeroPixels,
     images: &[u32],
     w: &Array2<f32>,
     b: &Array1<f32>,
@@ -135,7 +71,7 @@ pub fn sparse_times(
     for (&i, mut row) in images.iter().zip(out.rows_mut()) {
         let row = row.as_slice_mut().expect("standard layout");
         row.copy_from_slice(b);
-        let (pixels, values) = data.nonzero(i as usize);
+        let (pixels, values) = data.image(i as usize);
         weighted_row_sum(row, w, pixels, values);
     }
 }
@@ -143,12 +79,12 @@ pub fn sparse_times(
 impl PixelColumns {
     /// Lists the nonzero pixels of the batch `images` of `data` by pixel (a counting sort;
     /// within a pixel, images stay in batch order so sums keep a fixed order).
-    pub fn index(&mut self, data: &Dataset, images: &[u32]) {
+    pub fn index(&mut self, data: &NonzeroPixels, images: &[u32]) {
         self.start.clear();
         self.start.resize(PIXELS + 1, 0);
         let mut entries = 0;
         for &i in images {
-            let (pixels, _) = data.nonzero(i as usize);
+            let (pixels, _) = data.image(i as usize);
             entries += pixels.len();
             for &k in pixels {
                 self.start[usize::from(k) + 1] += 1;
@@ -165,11 +101,12 @@ impl PixelColumns {
         self.value.resize(entries, 0);
         self.next.clear();
         self.next.extend_from_slice(&self.start[..PIXELS]);
-        for (row, &i) in images.iter().enumerate() {
-            let (pixels, values) = data.nonzero(i as usize);
+        // Rows are u32 like the image numbers: a batch holds at most 2^32 images.
+        for (row, &i) in (0u32..).zip(images) {
+            let (pixels, values) = data.image(i as usize);
             for (&k, &v) in pixels.iter().zip(values) {
                 let slot = &mut self.next[usize::from(k)];
-                self.image[*slot as usize] = row as u16;
+                self.image[*slot as usize] = row;
                 self.value[*slot as usize] = v;
                 *slot += 1;
             }
@@ -200,7 +137,7 @@ const BLOCK: usize = 32;
 /// out += Σ_j (pixels[j] / 255) · m[rows[j]], where m is row-major with rows as long as
 /// `out`. Accumulates a block of `out` at a time so it stays in registers across the rows.
 #[inline]
-fn weighted_row_sum(out: &mut [f32], m: &[f32], rows: &[u16], pixels: &[u8]) {
+fn weighted_row_sum<R: RowNumber>(out: &mut [f32], m: &[f32], rows: &[R], pixels: &[u8]) {
     let width = out.len();
     let mut blocks = out.chunks_exact_mut(BLOCK);
     for (b, block) in blocks.by_ref().enumerate() {
@@ -208,7 +145,7 @@ fn weighted_row_sum(out: &mut [f32], m: &[f32], rows: &[u16], pixels: &[u8]) {
         acc.copy_from_slice(block);
         for (&r, &p) in rows.iter().zip(pixels) {
             let v = SCALED[usize::from(p)];
-            let start = usize::from(r) * width + b * BLOCK;
+            let start = r.index() * width + b * BLOCK;
             let src: &[f32; BLOCK] = m[start..start + BLOCK].try_into().expect("a whole block");
             for (a, s) in acc.iter_mut().zip(src) {
                 *a += v * s;
@@ -221,9 +158,28 @@ fn weighted_row_sum(out: &mut [f32], m: &[f32], rows: &[u16], pixels: &[u8]) {
     let tail_len = tail.len();
     for (&r, &p) in rows.iter().zip(pixels) {
         let v = SCALED[usize::from(p)];
-        let start = usize::from(r) * width + tail_start;
+        let start = r.index() * width + tail_start;
         for (a, s) in tail.iter_mut().zip(&m[start..start + tail_len]) {
             *a += v * s;
         }
+    }
+}
+
+/// A row number of a matrix: a pixel (u16) or an image of the batch (u32).
+trait RowNumber: Copy {
+    fn index(self) -> usize;
+}
+
+impl RowNumber for u16 {
+    #[inline(always)]
+    fn index(self) -> usize {
+        usize::from(self)
+    }
+}
+
+impl RowNumber for u32 {
+    #[inline(always)]
+    fn index(self) -> usize {
+        self as usize
     }
 }

@@ -5,6 +5,9 @@
 //! builds and is tested natively; `web` is the thin wasm-bindgen layer on top.
 
 pub mod ayla;
+/// Benchmarks (`make bench`): built only with the `bench` feature, so the page's wasm does
+/// not carry them.
+#[cfg(feature = "bench")]
 pub mod bench;
 pub mod chart;
 pub mod config;
@@ -13,7 +16,9 @@ pub mod fastmath;
 pub mod kernels;
 pub mod mnist;
 pub mod model;
+pub mod pixels;
 pub mod protocol;
+pub mod shape;
 pub mod sweep;
 pub mod train;
 

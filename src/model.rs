@@ -8,7 +8,8 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::kernels::{self, PixelColumns};
-use crate::mnist::{Dataset, CLASSES, PIXELS};
+use crate::mnist::Dataset;
+use crate::shape::{CLASSES, PIXELS};
 
 /// The trainable parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -179,6 +180,25 @@ impl Mlp {
     }
 }
 
+/// Dense-equivalent floating-point operations of one training sample of 784-hidden-10:
+/// forward (x·W1, h·W2) and backward (hᵀ·dZ2, dZ2·W2ᵀ, xᵀ·dZ1), two per multiply-add.
+pub fn train_flops_per_sample(hidden: usize) -> f64 {
+    let (p, h, c) = (PIXELS as f64, hidden as f64, CLASSES as f64);
+    2.0 * (2.0 * p * h + 3.0 * h * c)
+}
+
+/// Dense-equivalent operations of one validation sample (forward only).
+pub fn eval_flops_per_sample(hidden: usize) -> f64 {
+    let (p, h, c) = (PIXELS as f64, hidden as f64, CLASSES as f64);
+    2.0 * (p * h + h * c)
+}
+
+/// Dense-equivalent operations of one epoch of one method: `train` training images and a
+/// validation pass over `test` images.
+pub fn epoch_flops(train: usize, test: usize, hidden: usize) -> f64 {
+    train as f64 * train_flops_per_sample(hidden) + test as f64 * eval_flops_per_sample(hidden)
+}
+
 /// Σ x² in f64, over eight independent partial sums so the adds vectorise (a single
 /// running sum is one long dependency chain).
 fn sum_of_squares(values: &[f32]) -> f64 {
@@ -258,7 +278,13 @@ impl Workspace {
         }
         let n = self.rows;
         let mut h = self.h.slice_mut(s![..n, ..]);
-        kernels::sparse_times(data, &self.images, &model.w1, &model.b1, &mut h);
+        kernels::sparse_times(
+            data.nonzero_pixels(),
+            &self.images,
+            &model.w1,
+            &model.b1,
+            &mut h,
+        );
         h.mapv_inplace(|v| v.max(0.0));
         let mut z = self.z.slice_mut(s![..n, ..]);
         kernels::dense(&h.view(), &model.w2, &model.b2, &mut z);
@@ -328,7 +354,7 @@ impl Workspace {
                 *d = 0.0;
             }
         });
-        self.columns.index(data, &self.images);
+        self.columns.index(data.nonzero_pixels(), &self.images);
         self.columns.transposed_times(&dh.view(), &mut grads.w1);
         column_sums(&dh.view(), &mut grads.b1);
     }

@@ -10,9 +10,9 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use crate::bench::{eval_flops_per_sample, train_flops_per_sample};
 use crate::chart::{HeatCell, HeatMap};
 use crate::config::{parse_field, Config, FieldError, FieldSpec, FIELDS};
+use crate::model::{eval_flops_per_sample, train_flops_per_sample};
 use crate::protocol::MethodKind;
 use crate::train::EpochMetrics;
 

@@ -21,10 +21,10 @@ fn clock() -> f64 {
 }
 
 /// Dense-equivalent floating-point operations of one epoch of one method (see
-/// `bench::epoch_flops`), for the page benchmark's GFLOP/s.
+/// `model::epoch_flops`), for the page benchmark's GFLOP/s.
 #[wasm_bindgen]
 pub fn epoch_flops(train: usize, test: usize, hidden: usize) -> f64 {
-    bench::epoch_flops(train, test, hidden)
+    crate::model::epoch_flops(train, test, hidden)
 }
 
 /// Runs the benchmarks on the four IDX files and returns `[{name, value, unit}, …]`.
