@@ -35,6 +35,8 @@ fn main() {
         bench::replacement_figures(clock, &train, 128),
         bench::step_figures(clock, &train, &test),
         bench::epoch_figures(clock, &train, &test),
+        bench::profile_figures(clock, &train, &test),
+        bench::scaling_figures(clock, &train, &test),
     ];
     for f in figures.iter().flatten() {
         println!("native {f}");

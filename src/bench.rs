@@ -12,7 +12,7 @@ use crate::kernels;
 use crate::mnist::Dataset;
 use crate::model::epoch_flops;
 use crate::shape::{CLASSES, PIXELS};
-use crate::train::{Method, Trainer};
+use crate::train::{Laps, Method, Phase, Trainer};
 
 /// One measured figure, printed as `bench: <name> <value> <unit>`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -233,6 +233,138 @@ pub fn epoch_figures(clock: fn() -> f64, train: &Arc<Dataset>, test: &Arc<Datase
             format!("epoch_{name}_dense_equivalent"),
             flops / seconds / 1e9,
             "GFLOP/s",
+        ));
+    }
+    figures
+}
+
+/// Seconds spent in each [`Phase`], read from a clock at every lap.
+struct Profile {
+    clock: fn() -> f64,
+    last: f64,
+    seconds: [f64; Phase::ALL.len()],
+}
+
+impl Laps for Profile {
+    fn lap(&mut self, phase: Phase) {
+        let now = (self.clock)();
+        self.seconds[phase as usize] += now - self.last;
+        self.last = now;
+    }
+}
+
+/// Where a training step's time goes: one whole epoch of each method (default config),
+/// timed phase by phase; microseconds per step (the validation pass: milliseconds per
+/// epoch). `ayla_rule_extra` is what AYLA's loss factor and update cost beyond Normal's.
+pub fn profile_figures(
+    clock: fn() -> f64,
+    train: &Arc<Dataset>,
+    test: &Arc<Dataset>,
+) -> Vec<Figure> {
+    let config = Config::default();
+    let mut figures = Vec::new();
+    let mut rule_cost = [0.0; 2];
+    for (m, method) in [Method::Normal, Method::ayla(&config)]
+        .into_iter()
+        .enumerate()
+    {
+        let mut trainer = Trainer::new(config, method, Arc::clone(train), Arc::clone(test), clock);
+        let steps = trainer.batches_per_epoch() as f64;
+        let mut profile = Profile {
+            clock,
+            last: clock(),
+            seconds: [0.0; Phase::ALL.len()],
+        };
+        trainer.run_epoch_with_laps(&mut profile, |_| ControlFlow::Continue(()));
+        let name = method.label().to_lowercase();
+        let mut step_total = 0.0;
+        for phase in Phase::ALL {
+            let seconds = profile.seconds[phase as usize];
+            if phase == Phase::Validation {
+                figures.push(figure(
+                    format!("profile_{name}_validation"),
+                    seconds * 1e3,
+                    "ms/epoch",
+                ));
+            } else {
+                step_total += seconds;
+                figures.push(figure(
+                    format!("profile_{name}_{}", phase.name()),
+                    seconds * 1e6 / steps,
+                    "us/step",
+                ));
+            }
+        }
+        figures.push(figure(
+            format!("profile_{name}_step_total"),
+            step_total * 1e6 / steps,
+            "us/step",
+        ));
+        let rule_phases = [Phase::LossFactor, Phase::Update];
+        rule_cost[m] = rule_phases
+            .iter()
+            .map(|&p| profile.seconds[p as usize] * 1e6 / steps)
+            .sum();
+    }
+    figures.push(figure(
+        "profile_ayla_rule_extra",
+        rule_cost[1] - rule_cost[0],
+        "us/step",
+    ));
+    figures
+}
+
+/// The hidden sizes of the scaling figures, up to the page's limit.
+pub const SCALING_HIDDEN: [usize; 6] = [128, 256, 512, 1024, 2048, 4096];
+
+/// How a Normal training step's cost grows with the hidden layer: milliseconds per step at
+/// each of [`SCALING_HIDDEN`], and the cost per hidden unit relative to 128 units (1.0 is
+/// linear growth; the work itself grows linearly).
+pub fn scaling_figures(
+    clock: fn() -> f64,
+    train: &Arc<Dataset>,
+    test: &Arc<Dataset>,
+) -> Vec<Figure> {
+    let mut figures = Vec::new();
+    let mut base = None;
+    for hidden in SCALING_HIDDEN {
+        let config = Config {
+            hidden,
+            ..Config::default()
+        };
+        let mut trainer = Trainer::new(
+            config,
+            Method::Normal,
+            Arc::clone(train),
+            Arc::clone(test),
+            clock,
+        );
+        let mut run_steps = |steps: usize| {
+            let mut done = 0;
+            let start = clock();
+            trainer.run_epoch(|_| {
+                done += 1;
+                if done == steps {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            });
+            (clock() - start) / steps as f64
+        };
+        run_steps(5); // warm-up: first touches of the buffers
+        let seconds = run_steps(40);
+        figures.push(figure(
+            format!("scaling_hidden_{hidden}_step"),
+            seconds * 1e3,
+            "ms",
+        ));
+        let per_unit = seconds / hidden as f64;
+        let base = *base.get_or_insert(per_unit);
+        figures.push(figure(
+            format!("scaling_hidden_{hidden}_per_unit_vs_128"),
+            per_unit / base,
+            "ratio",
         ));
     }
     figures

@@ -265,6 +265,13 @@ impl Workspace {
         data: &Dataset,
         images: impl ExactSizeIterator<Item = usize>,
     ) {
+        self.load(data, images);
+        self.hidden_layer(model, data);
+        self.output_layer(model);
+    }
+
+    /// Takes the batch: which images of `data`, and their labels.
+    pub fn load(&mut self, data: &Dataset, images: impl ExactSizeIterator<Item = usize>) {
         self.rows = images.len();
         assert!(
             self.rows <= self.capacity,
@@ -276,6 +283,10 @@ impl Workspace {
             self.images.push(i as u32);
             self.labels.push(data.label(i));
         }
+    }
+
+    /// The first layer: h = ReLU(x · W1 + b1) for the loaded batch of `data`.
+    pub fn hidden_layer(&mut self, model: &Mlp, data: &Dataset) {
         let n = self.rows;
         let mut h = self.h.slice_mut(s![..n, ..]);
         kernels::sparse_times(
@@ -286,8 +297,14 @@ impl Workspace {
             &mut h,
         );
         h.mapv_inplace(|v| v.max(0.0));
+    }
+
+    /// The second layer's logits z = h · W2 + b2.
+    pub fn output_layer(&mut self, model: &Mlp) {
+        let n = self.rows;
+        let h = self.h.slice(s![..n, ..]);
         let mut z = self.z.slice_mut(s![..n, ..]);
-        kernels::dense(&h.view(), &model.w2, &model.b2, &mut z);
+        kernels::dense(&h, &model.w2, &model.b2, &mut z);
     }
 
     /// The pixels (rows of W1) nonzero in at least one image of the last backward pass's
@@ -342,6 +359,13 @@ impl Workspace {
     /// Backward pass from dL/dlogits (left in place by [`Workspace::loss_and_gradient`])
     /// to the gradients of every parameter; `data` is the one given to the forward pass.
     pub fn backward(&mut self, model: &Mlp, data: &Dataset, grads: &mut Grads) {
+        self.output_layer_backward(model, grads);
+        self.hidden_layer_backward(data, grads);
+    }
+
+    /// The second layer's gradients (W2, b2) and dL/dz1, the gradient at the first layer's
+    /// pre-activations (dL/dh masked by the ReLU).
+    pub fn output_layer_backward(&mut self, model: &Mlp, grads: &mut Grads) {
         let n = self.rows;
         let dz = self.z.slice(s![..n, ..]);
         let h = self.h.slice(s![..n, ..]);
@@ -354,9 +378,15 @@ impl Workspace {
                 *d = 0.0;
             }
         });
+    }
+
+    /// The first layer's gradients (W1, b1) from dL/dz1, for the batch of `data`.
+    pub fn hidden_layer_backward(&mut self, data: &Dataset, grads: &mut Grads) {
+        let n = self.rows;
+        let dh = self.dh.slice(s![..n, ..]);
         self.columns.index(data.nonzero_pixels(), &self.images);
-        self.columns.transposed_times(&dh.view(), &mut grads.w1);
-        column_sums(&dh.view(), &mut grads.b1);
+        self.columns.transposed_times(&dh, &mut grads.w1);
+        column_sums(&dh, &mut grads.b1);
     }
 }
 

@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::bench;
 use crate::mnist::Dataset;
-use crate::web::js::to_js;
+use crate::web::js::{to_js, JsImageFile};
 
 #[wasm_bindgen]
 extern "C" {
@@ -30,13 +30,13 @@ pub fn epoch_flops(train: usize, test: usize, hidden: usize) -> f64 {
 /// Runs the benchmarks on the four IDX files and returns `[{name, value, unit}, …]`.
 #[wasm_bindgen]
 pub fn run_benchmarks(
-    train_images: Vec<u8>,
+    train_images: &js_sys::Uint8Array,
     train_labels: Vec<u8>,
-    test_images: Vec<u8>,
+    test_images: &js_sys::Uint8Array,
     test_labels: Vec<u8>,
 ) -> Result<JsValue, JsError> {
     let load = |images, labels| {
-        Dataset::from_idx(images, labels)
+        Dataset::from_idx_file(&JsImageFile(images), labels)
             .map(Arc::new)
             .map_err(|e| JsError::new(&e.to_string()))
     };
@@ -47,6 +47,8 @@ pub fn run_benchmarks(
         bench::replacement_figures(clock, &train, 128),
         bench::step_figures(clock, &train, &test),
         bench::epoch_figures(clock, &train, &test),
+        bench::profile_figures(clock, &train, &test),
+        bench::scaling_figures(clock, &train, &test),
     ]
     .concat();
     to_js(&figures)
