@@ -98,7 +98,7 @@ async function wasmFigures(page) {
     const arrays = () => files.map((f) => new Uint8Array(f));
     const bench = await import('/bench-pkg/ayla.js');
     await bench.default();
-    const figures = bench.run_benchmarks(...arrays());
+    const figures = bench.run_benchmarks('', ...arrays());
 
     // A fresh instance of the page's own module doing what a worker does: take the four
     // files, then train one epoch of each method. Wasm memory never shrinks, so its size

@@ -6,10 +6,12 @@
 //! [`ToWorker::encode`] and [`FromWorker::decode`], so JavaScript never guesses a shape.
 //!
 //! page → worker ([`ToWorker`]):
+//! - First, `{module: WebAssembly.Module}`: the page compiles the wasm once and every
+//!   worker instantiates that (no text; the worker then posts `Ready`).
 //! - `{"type":"Start","config":{…Config…},"method":"AYLA"}` — train this method with this
-//!   config. The four IDX files travel beside the text as transferable `ArrayBuffer`s:
-//!   they are far too big for JSON, and transferring moves them without a copy. So the
-//!   page posts `{start: <this text>, data: [four ArrayBuffers in DATA_FILES order]}`.
+//!   config. The four IDX files travel beside the text as `Blob`s: they are far too big for
+//!   JSON, and a Blob crosses to a worker without a copy (the worker reads its own). So the
+//!   page posts `{start: <this text>, data: [four Blobs in DATA_FILES order]}`.
 //!   A worker keeps the data for its later runs: a sweep's pool gives a worker one run
 //!   after another and sends `data` only with the first.
 //!

@@ -143,9 +143,10 @@ pub enum Phase {
     Layer2Backward,
     /// W1's and b1's gradients.
     Layer1Backward,
-    /// AYLA: every gradient times dL'/dL (the chain rule through L').
+    /// AYLA: L' and dL'/dL from the batch loss.
     LossFactor,
-    /// The gradient's global L2 norm.
+    /// AYLA: every gradient times dL'/dL (the chain rule through L'); then the gradient's
+    /// global L2 norm, in the same pass.
     Norm,
     /// The SGD step (for AYLA with the element-wise rule applied on the way).
     Update,
@@ -406,26 +407,23 @@ impl Trainer {
         if !stats.loss.is_finite() {
             return report;
         }
-        ws.output_layer_backward(&self.model, &mut self.grads);
+        ws.output_layer_backward(&mut self.grads);
         laps.lap(Phase::Layer2Backward);
         ws.hidden_layer_backward(&self.train, &mut self.grads);
         laps.lap(Phase::Layer1Backward);
-        let exponent = match self.method {
-            Method::Normal => 1.0,
+        let (exponent, factor) = match self.method {
+            Method::Normal => (1.0, 1.0),
             Method::Ayla { n1, n2 } => {
-                // Gradients of L' = gradients of L times dL'/dL (the chain rule).
                 let powered = ayla::power_loss(stats.loss, n1, n2);
-                if powered.dlmod_dl != 1.0 {
-                    self.grads.scale(powered.dlmod_dl, ws.active_pixels());
-                }
                 report.lmod = powered.lmod;
                 report.branch = Some(powered.branch);
-                powered.exponent
+                (powered.exponent, powered.dlmod_dl)
             }
         };
         laps.lap(Phase::LossFactor);
+        // Gradients of L' = gradients of L times dL'/dL (the chain rule), then their norm.
         let rows = ws.active_pixels();
-        report.grad_norm = self.grads.l2_norm(rows);
+        report.grad_norm = self.grads.scale_and_norm(factor, rows);
         laps.lap(Phase::Norm);
         if report.is_diverged() {
             return report;
@@ -435,8 +433,9 @@ impl Trainer {
             // The AYLA element-wise rule with N = 1 is the identity (see ayla::power_gradient).
             self.model.sgd_step(&self.grads, rows, lr, |g| g);
         } else {
-            self.model
-                .sgd_step(&self.grads, rows, lr, |g| ayla::power_gradient(g, exponent));
+            self.model.sgd_step(&self.grads, rows, lr, |g| {
+                ayla::power_gradient_lanes(g, exponent)
+            });
         }
         laps.lap(Phase::Update);
         report

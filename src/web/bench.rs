@@ -27,9 +27,11 @@ pub fn epoch_flops(train: usize, test: usize, hidden: usize) -> f64 {
     crate::model::epoch_flops(train, test, hidden)
 }
 
-/// Runs the benchmarks on the four IDX files and returns `[{name, value, unit}, …]`.
+/// Runs the benchmark groups named in `only` (comma-separated, see `bench::GROUPS`; all
+/// of them if empty) on the four IDX files and returns `[{name, value, unit}, …]`.
 #[wasm_bindgen]
 pub fn run_benchmarks(
+    only: &str,
     train_images: &js_sys::Uint8Array,
     train_labels: Vec<u8>,
     test_images: &js_sys::Uint8Array,
@@ -42,14 +44,5 @@ pub fn run_benchmarks(
     };
     let train = load(train_images, train_labels)?;
     let test = load(test_images, test_labels)?;
-    let figures = [
-        bench::gemm_figures(clock, 128, 128),
-        bench::replacement_figures(clock, &train, 128),
-        bench::step_figures(clock, &train, &test),
-        bench::epoch_figures(clock, &train, &test),
-        bench::profile_figures(clock, &train, &test),
-        bench::scaling_figures(clock, &train, &test),
-    ]
-    .concat();
-    to_js(&figures)
+    to_js(&bench::run_groups(only, clock, &train, &test))
 }
