@@ -16,7 +16,9 @@ fn clock() -> f64 {
 }
 
 /// Seconds this thread has spent on a CPU: unlike the wall clock, it does not count the
-/// time others' processes had the core, so figures hold on a busy machine.
+/// time others' processes had the core, so figures hold on a busy machine. (This bench
+/// runs natively; the browser half is scripts/bench.mjs.)
+#[cfg(not(target_arch = "wasm32"))]
 fn cpu_clock() -> f64 {
     let mut now = libc::timespec {
         tv_sec: 0,
@@ -47,8 +49,11 @@ fn main() {
     // BENCH_ONLY=profile,scaling runs just those groups (see bench::GROUPS); BENCH_CLOCK=cpu
     // times with this thread's CPU time instead of the wall clock.
     let only = std::env::var("BENCH_ONLY").unwrap_or_default();
-    let cpu = std::env::var("BENCH_CLOCK").is_ok_and(|c| c == "cpu");
-    let clock = if cpu { cpu_clock } else { clock };
+    #[cfg(not(target_arch = "wasm32"))]
+    let clock = match std::env::var("BENCH_CLOCK").as_deref() {
+        Ok("cpu") => cpu_clock,
+        _ => clock,
+    };
     for f in bench::run_groups(&only, clock, &train, &test) {
         println!("native {f}");
     }
