@@ -35,6 +35,12 @@ test: setup setup-browser
 bench: build setup-browser $(BENCH_PKG) $(TFJS_STAMP)
 	@BENCH_PKG_DIR=$(dir $(BENCH_PKG)) node scripts/bench.mjs
 
+## slurm-test: a sweep as Slurm array jobs on a one-node cluster started here (root: installs
+## slurm-wlm and munge if missing), checked against the same sweep run locally
+.PHONY: slurm-test
+slurm-test: setup
+	@scripts/slurm-test.sh
+
 ## fuzz: fuzz the IDX reader for $(FUZZ_SECONDS) s with cargo-fuzz (needs the nightly toolchain)
 FUZZ_SECONDS ?= 600
 .PHONY: fuzz

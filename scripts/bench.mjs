@@ -1,7 +1,8 @@
 // `make bench`: every speed figure in one run on this machine, printed as
 // `bench: <name> <value> <unit>` and written to target/bench.json.
 //  1. native: `cargo bench --features bench --bench native` (kernels, library vs
-//     replacement, steps, epochs, the per-phase profile of a step, hidden-size scaling);
+//     replacement, steps, epochs, the per-phase profile of a step, hidden-size scaling),
+//     and the `ayla` command line's epoch on one core;
 //  2. wasm in headless Chromium: the same figures from make bench's own build of the module
 //     (the `bench` feature, target/bench-pkg/), and the memory of an instance that does what
 //     a worker does;
@@ -16,7 +17,9 @@
 // Figures only: nothing here fails on a time.
 
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -46,6 +49,34 @@ function nativeFigures() {
     const match = /^native bench: (\S+) (\S+) (.+)$/.exec(line);
     if (match) record('native', match[1], Number(match[2]), match[3]);
   }
+}
+
+// The `ayla` command line's epoch on one core: a one-setting plan (Normal and AYLA, one
+// epoch on 60,000 images) run as two tasks one after the other, pinned to one core.
+function cliFigures() {
+  const build = spawnSync('cargo', ['build', '--release', '--bin', 'ayla'], { stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('cargo build --bin ayla failed');
+  const ayla = new URL('../target/release/ayla', import.meta.url).pathname;
+  const dir = mkdtempSync(join(tmpdir(), 'ayla-bench-'));
+  const env = { ...process.env, MNIST_DIR: new URL('../www/data', import.meta.url).pathname };
+  const run = (command, args) => {
+    const done = spawnSync(command, args, { cwd: dir, encoding: 'utf8', env });
+    if (done.status !== 0) throw new Error(`${command} ${args.join(' ')}: ${done.stderr}`);
+  };
+  run(ayla, ['sweep', 'plan', '--epochs', '1', '--n1', '0.95', '--n2', '1', '-o', 'plan.json']);
+  const started = Date.now();
+  run('taskset', ['-c', '0', ayla, 'sweep', 'run', 'plan.json', '--local', '-j', '1']);
+  const took = (Date.now() - started) / 1000;
+  let epochs = 0;
+  for (const task of [0, 1]) {
+    const { result } = JSON.parse(readFileSync(join(dir, 'runs', `${task}.json`), 'utf8'));
+    const { seconds } = result.metrics[0];
+    epochs += seconds;
+    record('cli', `epoch_${task === 0 ? 'normal' : 'ayla'}_seconds_one_core`, seconds, 's');
+  }
+  // Reading and indexing MNIST, writing the result: what a task costs beyond its epochs.
+  record('cli', 'task_start_up_seconds', (took - epochs) / 2, 's');
+  rmSync(dir, { recursive: true });
 }
 
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
@@ -262,6 +293,7 @@ async function sweepFigures(page, base) {
 }
 
 nativeFigures();
+cliFigures();
 const server = await serveWww();
 const browser = await launchChromium();
 try {

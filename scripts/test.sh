@@ -33,6 +33,7 @@ step clippy-wasm cargo clippy --target wasm32-unknown-unknown --all-targets --al
 # profile's LTO re-links every test binary (measured: ~7.5 min vs ~2 min to rebuild after
 # a change, for ~30 s more test time).
 step test-native cargo test
+step slurm-test scripts/slurm-test.sh
 step test-wasm cargo test --target wasm32-unknown-unknown
 before=$failed
 step build "${MAKE:-make}" --no-print-directory build

@@ -12,10 +12,11 @@ use crate::ayla::{power_gradient_lanes, Branch};
 use crate::config::Config;
 use crate::fastmath::{self, LANES};
 use crate::kernels;
+use crate::method::Method;
 use crate::mnist::Dataset;
 use crate::model::epoch_flops;
 use crate::shape::{CLASSES, PIXELS};
-use crate::train::{Laps, Method, Phase, Trainer};
+use crate::train::{Laps, Phase, Trainer};
 
 /// One measured figure, printed as `bench: <name> <value> <unit>`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -207,7 +208,7 @@ pub fn replacement_figures(clock: fn() -> f64, train: &Dataset, hidden: usize) -
 pub fn step_figures(clock: fn() -> f64, train: &Arc<Dataset>, test: &Arc<Dataset>) -> Vec<Figure> {
     let config = Config::default();
     let mut figures = Vec::new();
-    for method in [Method::Normal, Method::ayla(&config)] {
+    for method in [Method::Normal, Method::Ayla] {
         let mut trainer = Trainer::new(config, method, Arc::clone(train), Arc::clone(test), clock);
         let steps = 100;
         let mut done = 0;
@@ -236,7 +237,7 @@ pub fn epoch_figures(clock: fn() -> f64, train: &Arc<Dataset>, test: &Arc<Datase
     let config = Config::default();
     let flops = epoch_flops(train.len(), test.len(), config.hidden);
     let mut figures = Vec::new();
-    for method in [Method::Normal, Method::ayla(&config)] {
+    for method in [Method::Normal, Method::Ayla] {
         let mut trainer = Trainer::new(config, method, Arc::clone(train), Arc::clone(test), clock);
         let start = clock();
         trainer.run_epoch(|_| ControlFlow::Continue(()));
@@ -283,10 +284,7 @@ pub fn profile_figures(
     let config = Config::default();
     let mut figures = Vec::new();
     let mut rule_cost = [0.0; 2];
-    for (m, method) in [Method::Normal, Method::ayla(&config)]
-        .into_iter()
-        .enumerate()
-    {
+    for (m, method) in [Method::Normal, Method::Ayla].into_iter().enumerate() {
         let mut trainer = Trainer::new(config, method, Arc::clone(train), Arc::clone(test), clock);
         let steps = trainer.batches_per_epoch() as f64;
         let mut profile = Profile {
@@ -298,8 +296,8 @@ pub fn profile_figures(
         let mut rule_steps = 0;
         trainer.run_epoch_with_laps(&mut profile, |report| {
             let exponent = match (method, report.branch) {
-                (Method::Ayla { n1, .. }, Some(Branch::Above)) => n1,
-                (Method::Ayla { n2, .. }, Some(Branch::Below)) => n2,
+                (Method::Ayla, Some(Branch::Above)) => config.n1,
+                (Method::Ayla, Some(Branch::Below)) => config.n2,
                 _ => 1.0,
             };
             rule_steps += usize::from(exponent != 1.0);

@@ -11,16 +11,18 @@ mod heatmap;
 mod history;
 mod legend;
 mod readout;
+mod style;
 
+pub use crate::history::{Metric, Run};
 pub use axes::{epoch_ticks, format_tick, nice_ticks, x_range, y_range, Ticks, YScale};
 pub use error::ChartError;
 pub use figure::{
-    draw, export_scale, panel_grid, Layout, Palette, Panel, PanelLayout, Theme, EXPORT_HEIGHT,
-    EXPORT_WIDTH,
+    draw, export_scale, panel_grid, Layout, Panel, PanelLayout, EXPORT_HEIGHT, EXPORT_WIDTH,
 };
 pub use heatmap::{
     draw_heatmap, heat_colour, heat_limit, heatmap_export_scale, CellBox, HeatCell, HeatLayout,
     HeatMap, HEATMAP_EXPORT_HEIGHT, HEATMAP_EXPORT_WIDTH, HEAT_CAPTION,
 };
-pub use history::{series_name, History, MethodName, Metric, Run};
+pub use history::{series_name, History};
 pub use readout::readout;
+pub use style::{Palette, Theme};

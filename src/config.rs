@@ -4,9 +4,11 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// One user-settable parameter: its URL/CLI key, its label and its limits.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct FieldSpec {
+/// One user-settable parameter of a `T` (a [`Config`], or a sweep for its seed count): its
+/// URL/CLI key, its label, its limits, and where it lives in a `T`.
+#[derive(Debug, Serialize)]
+#[serde(bound = "")]
+pub struct FieldSpec<T: 'static = Config> {
     /// Key in the URL query and on the command line (`--key`).
     pub key: &'static str,
     /// Id of the page's input for it.
@@ -20,127 +22,126 @@ pub struct FieldSpec {
     pub integer: bool,
     /// What the parameter does, shown as the input's hint.
     pub help: &'static str,
+    /// The field's value in a `T`.
+    #[serde(skip)]
+    pub get: fn(&T) -> f64,
+    /// Sets the field in a `T` to a value that passed [`check_value`].
+    #[serde(skip)]
+    pub set: fn(&mut T, f64),
 }
 
-/// Every parameter, in the order the page shows them.
+/// Every parameter of a run, in the order the page shows them: the one list of them.
 pub const FIELDS: [FieldSpec; 8] = [
-    field(
-        "epochs",
-        "epochs",
-        "Epochs",
-        5.0,
-        1.0,
-        1000.0,
-        false,
-        true,
-        "Passes over the training set.",
-    ),
-    field(
-        "n1",
-        "n1",
-        "N1",
-        0.95,
-        0.0,
-        10.0,
-        true,
-        false,
-        "AYLA exponent while the batch loss is above 1.",
-    ),
-    field(
-        "n2",
-        "n2",
-        "N2",
-        1.0,
-        0.0,
-        10.0,
-        true,
-        false,
-        "AYLA exponent while the batch loss is below 1.",
-    ),
-    field(
-        "batch",
-        "batch",
-        "Batch size",
-        128.0,
-        1.0,
-        60000.0,
-        false,
-        true,
-        "Images per SGD step.",
-    ),
-    field(
-        "lr",
-        "lr",
-        "Learning rate",
-        0.01,
-        0.0,
-        10.0,
-        true,
-        false,
-        "Plain SGD step size.",
-    ),
-    field(
-        "hidden",
-        "hidden",
-        "Hidden units",
-        128.0,
-        1.0,
-        4096.0,
-        false,
-        true,
-        "Width of the ReLU layer.",
-    ),
-    field(
-        "seed",
-        "seed",
-        "Seed",
-        42.0,
-        0.0,
-        4294967295.0,
-        false,
-        true,
-        "Initial weights and batch order.",
-    ),
-    field(
-        "train",
-        "train-size",
-        "Training images",
-        60000.0,
-        1.0,
-        1000000.0,
-        false,
-        true,
-        "First N training images used.",
-    ),
+    FieldSpec {
+        key: "epochs",
+        input_id: "epochs",
+        label: "Epochs",
+        default: 5.0,
+        min: 1.0,
+        max: 1000.0,
+        min_exclusive: false,
+        integer: true,
+        help: "Passes over the training set.",
+        get: |c| c.epochs as f64,
+        set: |c, v| c.epochs = v as usize,
+    },
+    FieldSpec {
+        key: "n1",
+        input_id: "n1",
+        label: "N1",
+        default: 0.95,
+        min: 0.0,
+        max: 10.0,
+        min_exclusive: true,
+        integer: false,
+        help: "AYLA exponent while the batch loss is above 1.",
+        get: |c| f64::from(c.n1),
+        set: |c, v| c.n1 = v as f32,
+    },
+    FieldSpec {
+        key: "n2",
+        input_id: "n2",
+        label: "N2",
+        default: 1.0,
+        min: 0.0,
+        max: 10.0,
+        min_exclusive: true,
+        integer: false,
+        help: "AYLA exponent while the batch loss is below 1.",
+        get: |c| f64::from(c.n2),
+        set: |c, v| c.n2 = v as f32,
+    },
+    FieldSpec {
+        key: "batch",
+        input_id: "batch",
+        label: "Batch size",
+        default: 128.0,
+        min: 1.0,
+        max: 60000.0,
+        min_exclusive: false,
+        integer: true,
+        help: "Images per SGD step.",
+        get: |c| c.batch_size as f64,
+        set: |c, v| c.batch_size = v as usize,
+    },
+    FieldSpec {
+        key: "lr",
+        input_id: "lr",
+        label: "Learning rate",
+        default: 0.01,
+        min: 0.0,
+        max: 10.0,
+        min_exclusive: true,
+        integer: false,
+        help: "Plain SGD step size.",
+        get: |c| f64::from(c.learning_rate),
+        set: |c, v| c.learning_rate = v as f32,
+    },
+    FieldSpec {
+        key: "hidden",
+        input_id: "hidden",
+        label: "Hidden units",
+        default: 128.0,
+        min: 1.0,
+        max: 4096.0,
+        min_exclusive: false,
+        integer: true,
+        help: "Width of the ReLU layer.",
+        get: |c| c.hidden as f64,
+        set: |c, v| c.hidden = v as usize,
+    },
+    FieldSpec {
+        key: "seed",
+        input_id: "seed",
+        label: "Seed",
+        default: 42.0,
+        min: 0.0,
+        max: 4294967295.0,
+        min_exclusive: false,
+        integer: true,
+        help: "Initial weights and batch order.",
+        get: |c| c.seed as f64,
+        set: |c, v| c.seed = v as u64,
+    },
+    FieldSpec {
+        key: "train",
+        input_id: "train-size",
+        label: "Training images",
+        default: 60000.0,
+        min: 1.0,
+        max: 1000000.0,
+        min_exclusive: false,
+        integer: true,
+        help: "First N training images used.",
+        get: |c| c.train_size as f64,
+        set: |c, v| c.train_size = v as usize,
+    },
 ];
 
-#[allow(clippy::too_many_arguments)]
-const fn field(
-    key: &'static str,
-    input_id: &'static str,
-    label: &'static str,
-    default: f64,
-    min: f64,
-    max: f64,
-    min_exclusive: bool,
-    integer: bool,
-    help: &'static str,
-) -> FieldSpec {
-    FieldSpec {
-        key,
-        input_id,
-        label,
-        default,
-        min,
-        max,
-        min_exclusive,
-        integer,
-        help,
-    }
-}
-
-/// A validated set of parameters.
+/// A validated set of parameters. Deserialising one checks every field against its limits,
+/// so a message or a stored record cannot carry a config the inputs would refuse.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "Unchecked")]
 pub struct Config {
     pub epochs: usize,
     pub n1: f32,
@@ -152,6 +153,39 @@ pub struct Config {
     pub train_size: usize,
     /// Shuffle the training set each epoch (the page always does; reference runs do not).
     pub shuffle: bool,
+}
+
+/// A config as it arrives from outside, before its fields are checked.
+#[derive(Deserialize)]
+struct Unchecked {
+    epochs: usize,
+    n1: f32,
+    n2: f32,
+    batch_size: usize,
+    learning_rate: f32,
+    hidden: usize,
+    seed: u64,
+    train_size: usize,
+    shuffle: bool,
+}
+
+impl TryFrom<Unchecked> for Config {
+    type Error = String;
+
+    fn try_from(u: Unchecked) -> Result<Config, String> {
+        let config = Config {
+            epochs: u.epochs,
+            n1: u.n1,
+            n2: u.n2,
+            batch_size: u.batch_size,
+            learning_rate: u.learning_rate,
+            hidden: u.hidden,
+            seed: u.seed,
+            train_size: u.train_size,
+            shuffle: u.shuffle,
+        };
+        config.check().map(|()| config)
+    }
 }
 
 impl Default for Config {
@@ -168,6 +202,16 @@ pub struct FieldError {
     pub message: String,
 }
 
+impl FieldError {
+    pub fn new<T>(spec: &FieldSpec<T>, message: String) -> FieldError {
+        FieldError {
+            key: spec.key,
+            input_id: spec.input_id,
+            message,
+        }
+    }
+}
+
 impl fmt::Display for FieldError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.key, self.message)
@@ -178,53 +222,75 @@ impl Config {
     /// Validates the text of every field; `lookup(key)` gives what the user typed, or `None`
     /// to take the default. Returns every problem at once, so the page can mark each field.
     pub fn parse<'a>(lookup: impl Fn(&str) -> Option<&'a str>) -> Result<Config, Vec<FieldError>> {
-        let mut values = [0.0; FIELDS.len()];
+        let mut config = BLANK;
         let mut errors = Vec::new();
-        for (value, spec) in values.iter_mut().zip(&FIELDS) {
+        for spec in &FIELDS {
             match lookup(spec.key).map_or(Ok(spec.default), |text| parse_field(spec, text)) {
-                Ok(v) => *value = v,
-                Err(message) => errors.push(FieldError {
-                    key: spec.key,
-                    input_id: spec.input_id,
-                    message,
-                }),
+                Ok(value) => (spec.set)(&mut config, value),
+                Err(message) => errors.push(FieldError::new(spec, message)),
             }
         }
-        if !errors.is_empty() {
-            return Err(errors);
+        if errors.is_empty() {
+            Ok(config)
+        } else {
+            Err(errors)
         }
-        let [epochs, n1, n2, batch, lr, hidden, seed, train] = values;
-        Ok(Config {
-            epochs: epochs as usize,
-            n1: n1 as f32,
-            n2: n2 as f32,
-            batch_size: batch as usize,
-            learning_rate: lr as f32,
-            hidden: hidden as usize,
-            seed: seed as u64,
-            train_size: train as usize,
-            shuffle: true,
-        })
+    }
+
+    /// Checks every field of a config built in code or read from outside.
+    pub fn check(&self) -> Result<(), String> {
+        let problems: Vec<String> = FIELDS
+            .iter()
+            .filter_map(|spec| {
+                check_value(spec, (spec.get)(self))
+                    .err()
+                    .map(|e| format!("{}: {e}", spec.key))
+            })
+            .collect();
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(format!(
+                "Parameters outside their limits: {}",
+                problems.join("; ")
+            ))
+        }
     }
 
     /// The parameters as `(key, text)` pairs, the inverse of [`Config::parse`] (for URLs).
     pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
-        let values = [
-            self.epochs.to_string(),
-            self.n1.to_string(),
-            self.n2.to_string(),
-            self.batch_size.to_string(),
-            self.learning_rate.to_string(),
-            self.hidden.to_string(),
-            self.seed.to_string(),
-            self.train_size.to_string(),
-        ];
-        FIELDS.iter().map(|f| f.key).zip(values).collect()
+        FIELDS
+            .iter()
+            .map(|spec| (spec.key, field_text(spec, (spec.get)(self))))
+            .collect()
+    }
+}
+
+/// The starting point [`Config::parse`] fills in, field by field.
+const BLANK: Config = Config {
+    epochs: 0,
+    n1: 0.0,
+    n2: 0.0,
+    batch_size: 0,
+    learning_rate: 0.0,
+    hidden: 0,
+    seed: 0,
+    train_size: 0,
+    shuffle: true,
+};
+
+/// A field's value as the user would type it: whole numbers without decimals, and the
+/// exponents and learning rate as the f32 they are kept in ("0.95", not 0.949999988…).
+fn field_text<T>(spec: &FieldSpec<T>, value: f64) -> String {
+    if spec.integer {
+        format!("{value:.0}")
+    } else {
+        (value as f32).to_string()
     }
 }
 
 /// Parses one field's text against its limits, with a message a user can act on.
-pub fn parse_field(spec: &FieldSpec, text: &str) -> Result<f64, String> {
+pub fn parse_field<T>(spec: &FieldSpec<T>, text: &str) -> Result<f64, String> {
     let text = text.trim();
     if text.is_empty() {
         return Err(format!("{} is empty; enter a number.", spec.label));
@@ -232,6 +298,11 @@ pub fn parse_field(spec: &FieldSpec, text: &str) -> Result<f64, String> {
     let value: f64 = text
         .parse()
         .map_err(|_| format!("“{text}” is not a number."))?;
+    check_value(spec, value)
+}
+
+/// Checks a number against a field's limits.
+pub fn check_value<T>(spec: &FieldSpec<T>, value: f64) -> Result<f64, String> {
     if !value.is_finite() {
         return Err(format!("{} must be a finite number.", spec.label));
     }

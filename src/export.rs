@@ -4,16 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
-use crate::protocol::MethodKind;
-use crate::train::EpochMetrics;
-
-/// One method's epochs so far.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RunRecord {
-    pub method: MethodKind,
-    pub diverged: bool,
-    pub metrics: Vec<EpochMetrics>,
-}
+use crate::history::Run;
 
 /// The parameters of a run and what each method measured.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -22,7 +13,7 @@ pub struct Record {
     /// The page's URL query for these parameters: appended to the page's address, it
     /// reproduces the run.
     pub query: String,
-    pub runs: Vec<RunRecord>,
+    pub runs: Vec<Run>,
 }
 
 /// The CSV columns after the parameters' keys.
@@ -49,26 +40,13 @@ pub fn query(config: &Config) -> String {
         .join("&")
 }
 
-/// The shape of the chart's history that a record needs; its other fields are ignored.
-#[derive(Deserialize)]
-struct History {
-    runs: Vec<RunRecord>,
-}
-
 impl Record {
-    pub fn new(parameters: Config, runs: Vec<RunRecord>) -> Record {
+    pub fn new(parameters: Config, runs: Vec<Run>) -> Record {
         Record {
             query: query(&parameters),
             parameters,
             runs,
         }
-    }
-
-    /// A record from the chart's history JSON (`{"runs":[{"method","diverged","metrics"}…]…}`).
-    pub fn from_history(parameters: Config, history_json: &str) -> Result<Record, String> {
-        let history: History = serde_json::from_str(history_json)
-            .map_err(|e| format!("The run's history is malformed: {e}."))?;
-        Ok(Record::new(parameters, history.runs))
     }
 
     /// Pretty JSON; values that are not finite (a diverged run) are `null`.

@@ -144,6 +144,39 @@ impl fmt::Display for IdxError {
 
 impl std::error::Error for IdxError {}
 
+/// The two sets of a dataset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Split {
+    Training,
+    Test,
+}
+
+/// A set without a single image: well-formed files, but nothing to train on or to validate
+/// with (validation would divide by zero).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoImages(pub Split);
+
+impl fmt::Display for NoImages {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let set = match self.0 {
+            Split::Training => "training",
+            Split::Test => "test",
+        };
+        write!(f, "The {set} set has no images.")
+    }
+}
+
+impl std::error::Error for NoImages {}
+
+/// Checks that both sets of a dataset hold images, given their image counts.
+pub fn check_not_empty(train: usize, test: usize) -> Result<(), NoImages> {
+    match (train, test) {
+        (0, _) => Err(NoImages(Split::Training)),
+        (_, 0) => Err(NoImages(Split::Test)),
+        _ => Ok(()),
+    }
+}
+
 /// An IDX image file read in pieces, so that reading it never needs a second whole copy:
 /// a byte slice, or in a worker the JavaScript buffer the page sent (`crate::web::worker`).
 pub trait ImageFile {

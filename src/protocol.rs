@@ -35,9 +35,10 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{Config, FieldError};
+use crate::config::Config;
+use crate::method::Method;
 use crate::mnist::{TEST_IMAGES, TEST_LABELS, TRAIN_IMAGES, TRAIN_LABELS};
-use crate::train::{EpochMetrics, Method, StepReport};
+use crate::train::{EpochMetrics, StepReport};
 
 /// The IDX files that travel with `Start`, in the order they are attached.
 pub const DATA_FILES: [&str; 4] = [TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS];
@@ -46,37 +47,20 @@ pub const DATA_FILES: [&str; 4] = [TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST
 /// that posting costs nothing next to training.
 pub const PROGRESS_INTERVAL: f64 = 0.1;
 
-/// Which of the two methods a worker trains. Its JSON names are the methods' labels
-/// (`"Normal"`, `"AYLA"`), the names the log and the charts use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum MethodKind {
-    Normal,
-    #[serde(rename = "AYLA")]
-    Ayla,
-}
-
-impl MethodKind {
-    /// The method with its exponents taken from the config.
-    pub fn method(self, config: &Config) -> Method {
-        match self {
-            MethodKind::Normal => Method::Normal,
-            MethodKind::Ayla => Method::ayla(config),
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            MethodKind::Normal => "Normal",
-            MethodKind::Ayla => "AYLA",
-        }
-    }
+/// One run a worker is given: a method with its config (for a sweep, the seed and
+/// exponents filled in). `id` is the run's place in the plan; results refer to it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Job {
+    pub id: usize,
+    pub method: Method,
+    pub config: Config,
 }
 
 /// A message from the page to a worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum ToWorker {
-    Start { config: Config, method: MethodKind },
+    Start { config: Config, method: Method },
 }
 
 /// A message from a worker to the page.
@@ -85,7 +69,7 @@ pub enum ToWorker {
 pub enum FromWorker {
     Ready,
     Progress {
-        method: MethodKind,
+        method: Method,
         /// 1-based epoch, and 1-based batch within it out of `batches`.
         epoch: usize,
         batch: usize,
@@ -96,16 +80,16 @@ pub enum FromWorker {
         loss: Option<f32>,
     },
     Epoch {
-        method: MethodKind,
+        method: Method,
         metrics: EpochMetrics,
         /// The original's console line for this epoch, made by [`EpochMetrics::log_line`].
         log_line: String,
     },
     Done {
-        method: MethodKind,
+        method: Method,
     },
     Error {
-        method: Option<MethodKind>,
+        method: Option<Method>,
         message: String,
     },
 }
@@ -127,19 +111,10 @@ impl ToWorker {
         encode(self)
     }
 
-    /// Reads a page message, re-validating its config against the fields' limits: the
-    /// core never trains on parameters the page's inputs would have refused.
+    /// Reads a page message. Its config is checked against the fields' limits as it is read
+    /// (see [`Config`]): the core never trains on parameters the page's inputs would refuse.
     pub fn decode(text: &str) -> Result<ToWorker, ProtocolError> {
-        let message: ToWorker = decode("page", text)?;
-        let ToWorker::Start { config, method } = message;
-        let config = revalidate(&config).map_err(|errors| {
-            let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
-            ProtocolError(format!(
-                "The page sent parameters outside their limits: {}",
-                list.join("; ")
-            ))
-        })?;
-        Ok(ToWorker::Start { config, method })
+        decode("page", text)
     }
 }
 
@@ -152,11 +127,22 @@ impl FromWorker {
         decode("worker", text)
     }
 
+    /// The message's `"type"` tag.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            FromWorker::Ready => "Ready",
+            FromWorker::Progress { .. } => "Progress",
+            FromWorker::Epoch { .. } => "Epoch",
+            FromWorker::Done { .. } => "Done",
+            FromWorker::Error { .. } => "Error",
+        }
+    }
+
     /// The `Epoch` message for a finished epoch, with its log line.
-    pub fn epoch(method: MethodKind, metrics: EpochMetrics) -> FromWorker {
+    pub fn epoch(method: Method, metrics: EpochMetrics) -> FromWorker {
         FromWorker::Epoch {
             method,
-            log_line: metrics.log_line(method.label()),
+            log_line: metrics.log_line(method),
             metrics,
         }
     }
@@ -173,24 +159,12 @@ fn decode<T: for<'de> Deserialize<'de>>(from: &str, text: &str) -> Result<T, Pro
         .map_err(|e| ProtocolError(format!("Malformed message from the {from}: {e}.")))
 }
 
-/// The config as [`Config::parse`] sees it (which also restores `shuffle`, always on in
-/// the page).
-fn revalidate(config: &Config) -> Result<Config, Vec<FieldError>> {
-    let pairs = config.to_pairs();
-    Config::parse(|key| {
-        pairs
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, v)| v.as_str())
-    })
-}
-
 /// Decides when a worker posts `Progress` and what it says: one per
 /// [`PROGRESS_INTERVAL`], plus the epoch's first batch so the bar moves as soon as training
 /// starts, and its last so the bar ends full.
 #[derive(Debug, Clone)]
 pub struct ProgressMeter {
-    method: MethodKind,
+    method: Method,
     epoch: usize,
     batch_size: usize,
     train_len: usize,
@@ -201,7 +175,7 @@ pub struct ProgressMeter {
 impl ProgressMeter {
     /// A meter for 1-based `epoch` over `train_len` images, started at `now` (seconds).
     pub fn new(
-        method: MethodKind,
+        method: Method,
         epoch: usize,
         batch_size: usize,
         train_len: usize,

@@ -10,35 +10,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::ayla::{self, Branch};
 use crate::config::Config;
+use crate::method::Method;
 use crate::mnist::Dataset;
 use crate::model::{Grads, Mlp, Workspace};
-
-/// How the gradients of a batch are turned into an SGD step.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub enum Method {
-    /// Plain cross-entropy and SGD.
-    Normal,
-    /// Loss and gradients raised to N1 (|L| > 1) or N2 (|L| < 1).
-    Ayla { n1: f32, n2: f32 },
-}
-
-impl Method {
-    /// The name used in the original's console lines and the charts.
-    pub fn label(&self) -> &'static str {
-        match self {
-            Method::Normal => "Normal",
-            Method::Ayla { .. } => "AYLA",
-        }
-    }
-
-    /// The AYLA method with the exponents of a config.
-    pub fn ayla(config: &Config) -> Method {
-        Method::Ayla {
-            n1: config.n1,
-            n2: config.n2,
-        }
-    }
-}
 
 /// What one SGD step saw and did.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -100,8 +74,8 @@ fn null_as_nan<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f32, D::Error> 
 impl EpochMetrics {
     /// The original script's console line, e.g.
     /// `AYLA   - Epoch 3: Loss=0.4123, Val Loss=0.3987, Val Acc=0.8921, Grad Norm=1.2345`.
-    pub fn log_line(&self, method: &str) -> String {
-        let head = format!("{method:<6} - Epoch {}:", self.epoch);
+    pub fn log_line(&self, method: Method) -> String {
+        let head = format!("{:<6} - Epoch {}:", method.label(), self.epoch);
         match self.diverged_at {
             Some(batch) => {
                 format!("{head} diverged at batch {batch} (the loss is no longer finite)")
@@ -214,7 +188,8 @@ struct EpochProgress {
     diverged_at: Option<usize>,
 }
 
-/// Trains one method through a run, one epoch at a time.
+/// Trains one method through a run, one epoch at a time. AYLA takes its exponents from the
+/// config.
 pub struct Trainer {
     config: Config,
     method: Method,
@@ -413,8 +388,8 @@ impl Trainer {
         laps.lap(Phase::Layer1Backward);
         let (exponent, factor) = match self.method {
             Method::Normal => (1.0, 1.0),
-            Method::Ayla { n1, n2 } => {
-                let powered = ayla::power_loss(stats.loss, n1, n2);
+            Method::Ayla => {
+                let powered = ayla::power_loss(stats.loss, self.config.n1, self.config.n2);
                 report.lmod = powered.lmod;
                 report.branch = Some(powered.branch);
                 (powered.exponent, powered.dlmod_dl)

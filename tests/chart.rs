@@ -581,3 +581,72 @@ fn a_narrow_figure_stacks_its_panels_and_wraps_its_legend() {
         .collect();
     assert!(legend_rows.len() >= 2, "the legend wraps: {legend_rows:?}");
 }
+
+/// The title's lines as drawn, checked to lie inside a canvas `width` device pixels wide.
+fn title_lines(drawn: &Drawn, width: i32) -> Vec<String> {
+    let title: Vec<&recorder::Label> = drawn
+        .record
+        .labels
+        .iter()
+        .filter(|l| l.text.starts_with("MNIST") || l.text.starts_with("(N1="))
+        .collect();
+    for line in &title {
+        let (left, _, right, _) = line.rect;
+        assert!(
+            left >= 0 && right <= width,
+            "{} spans {left}..{right}",
+            line.text
+        );
+    }
+    for pair in title.windows(2) {
+        assert!(pair[0].rect.3 <= pair[1].rect.1, "one line under the other");
+    }
+    let last = title.last().expect("a title");
+    assert!(
+        drawn.layout.panels[0].top > f64::from(last.rect.3),
+        "panels below the title"
+    );
+    title.iter().map(|l| l.text.clone()).collect()
+}
+
+#[test]
+fn a_phone_wide_figure_shows_its_whole_title() {
+    // 390 CSS pixels: a phone held upright. The title shrinks to fit, whole.
+    let drawn = draw(&history_json(5, 3, &[]), Theme::Light, (390, 860));
+    assert_eq!(
+        title_lines(&drawn, 390).join(" "),
+        "MNIST: Normal vs AYLA (N1=0.95, N2=1.0)"
+    );
+    // Narrower still, it breaks before the exponents instead of losing them.
+    let drawn = draw(&history_json(5, 3, &[]), Theme::Light, (230, 600));
+    assert_eq!(
+        title_lines(&drawn, 230),
+        ["MNIST: Normal vs AYLA", "(N1=0.95, N2=1.0)"]
+    );
+}
+
+#[test]
+fn the_pointer_maps_to_the_nearest_epoch_measured() {
+    let drawn = draw(&history_json(5, 3, &[]), Theme::Light, WIDE);
+    let layout = &drawn.layout;
+    let panel = &layout.panels[1];
+    let at = |fraction: f64| {
+        let x = panel.left + fraction * panel.width;
+        layout.epoch_at(x, panel.top + panel.height / 2.0, 3)
+    };
+    // Epochs 1..=5 span the panel (padded): the middle is epoch 3, the far right epoch 5,
+    // which is past the 3 epochs measured.
+    assert_eq!(at(0.5), Some(3));
+    assert_eq!(at(0.02), Some(1));
+    assert_eq!(at(0.98), Some(3));
+    assert_eq!(layout.epoch_at(1.0, 1.0, 3), None, "above the panels");
+    assert_eq!(
+        layout.epoch_at(panel.left + 5.0, panel.top + 5.0, 0),
+        None,
+        "nothing yet"
+    );
+    // The keyboard's readout sits over the epoch it names.
+    let x = layout.x_of_epoch(3);
+    let first = &layout.panels[0];
+    assert!((x - (first.left + first.width / 2.0)).abs() < 1.0, "{x}");
+}

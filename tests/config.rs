@@ -2,6 +2,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use ayla::config::{Config, FIELDS};
+use serde_json::json;
 
 fn parse_one(key: &str, text: &str) -> Result<Config, String> {
     Config::parse(|k| (k == key).then_some(text)).map_err(|errors| {
@@ -87,5 +88,32 @@ fn every_default_lies_within_its_limits() {
             "{}",
             f.key
         );
+    }
+}
+
+#[test]
+fn a_config_read_from_outside_is_checked_like_typed_input() {
+    let good = serde_json::to_string(&Config::default()).unwrap();
+    let back: Config = serde_json::from_str(&good).unwrap();
+    assert_eq!(back, Config::default());
+    for (key, value, message) in [
+        (
+            "epochs",
+            json!(0),
+            "epochs: Epochs must be at least 1 and at most 1000.",
+        ),
+        ("n1", json!(-1.0), "n1: N1 must be above 0 and at most 10."),
+        (
+            "hidden",
+            json!(5000),
+            "hidden: Hidden units must be at least 1 and at most 4096.",
+        ),
+    ] {
+        let mut config: serde_json::Value = serde_json::from_str(&good).unwrap();
+        config[key] = value;
+        let error = serde_json::from_value::<Config>(config)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains(message), "{error}");
     }
 }

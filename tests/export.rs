@@ -2,8 +2,9 @@
 //! Exported metrics carry the parameters that produced them.
 
 use ayla::config::Config;
-use ayla::export::{Record, RunRecord};
-use ayla::protocol::MethodKind;
+use ayla::export::Record;
+use ayla::history::Run;
+use ayla::method::Method;
 use ayla::train::EpochMetrics;
 
 fn record() -> Record {
@@ -20,13 +21,13 @@ fn record() -> Record {
     Record::new(
         Config::default(),
         vec![
-            RunRecord {
-                method: MethodKind::Normal,
+            Run {
+                method: Method::Normal,
                 diverged: false,
                 metrics: vec![epoch(1, 0.5, None), epoch(2, 0.25, None)],
             },
-            RunRecord {
-                method: MethodKind::Ayla,
+            Run {
+                method: Method::Ayla,
                 diverged: true,
                 metrics: vec![epoch(1, f32::NAN, Some(3))],
             },
@@ -69,22 +70,4 @@ fn json_round_trips_with_nan_as_null() {
     let back: Record = serde_json::from_str(&json).unwrap();
     assert_eq!(back.runs[0], record.runs[0]);
     assert!(back.runs[1].metrics[0].loss.is_nan());
-}
-
-#[test]
-fn a_record_is_read_from_the_charts_history() {
-    let history = r#"{"n1":0.95,"n2":1.0,"epochs":5,"hidden":["AYLA loss"],"runs":[
-        {"method":"Normal","diverged":false,"metrics":[{"epoch":1,"loss":0.5,"accuracy":0.9,
-         "val_loss":0.4,"val_accuracy":0.91,"grad_norm":1.5,"seconds":2.0,"diverged_at":null}]},
-        {"method":"AYLA","diverged":true,"metrics":[]}]}"#;
-    let record = Record::from_history(Config::default(), history).unwrap();
-    assert_eq!(record.runs.len(), 2);
-    assert_eq!(record.runs[0].metrics[0].val_loss, 0.4);
-    assert!(record.runs[1].diverged);
-    let error =
-        Record::from_history(Config::default(), r#"{"runs":[{"method":"SGD"}]}"#).unwrap_err();
-    assert!(
-        error.starts_with("The run's history is malformed"),
-        "{error}"
-    );
 }

@@ -1,201 +1,68 @@
-//! Agreement with the independent float64 reference in `tests/golden/` (see its README):
-//! same start, unshuffled batches of real MNIST in file order.
+//! Agreement with the independent float64 references in `tests/golden/` (see its README):
+//! the same start, unshuffled batches of real MNIST in file order, for an N2 = 1 case (the
+//! below-1 branch is the identity) and an N1 = 1.2, N2 = 0.8 case (both branches change
+//! the gradients).
 #![cfg(not(target_arch = "wasm32"))]
 
 mod common;
-
-use std::collections::BTreeMap;
-use std::ops::ControlFlow;
-use std::sync::Arc;
+mod golden_check;
 
 use ayla::ayla::Branch;
-use ayla::config::Config;
-use ayla::model::Mlp;
-use ayla::train::{Method, StepReport, Trainer};
-use serde_json::Value;
+use golden_check::{assert_matches, checksum_steps, Tolerance, FIFTY_STEPS, METHODS, WHOLE_EPOCH};
 
-use common::rel_diff;
-
-const CHECKSUM_NAMES: [&str; 4] = ["W1", "b1", "W2", "b2"];
-
-/// Reports of the first `steps` steps, and (sum, sum of squares) of every parameter array
-/// after each step listed in the reference's `checksum_steps`.
-struct Run {
-    reports: Vec<StepReport>,
-    checksums: BTreeMap<usize, [(f64, f64); 4]>,
-}
-
-fn checksums(model: &Mlp) -> [(f64, f64); 4] {
-    model.slices().map(|s| {
-        let sum = s.iter().map(|&v| f64::from(v)).sum();
-        let sumsq = s.iter().map(|&v| f64::from(v) * f64::from(v)).sum();
-        (sum, sumsq)
-    })
-}
-
-fn run(method: Method, steps: usize, checksum_steps: &[usize]) -> Run {
-    let config = Config {
-        shuffle: false,
-        ..Config::default()
-    };
-    let train = common::mnist_train();
-    let mut trainer = Trainer::with_model(
-        config,
-        method,
-        common::golden_model(),
-        train,
-        Arc::clone(&common::mnist_test()),
-        common::no_clock,
-    );
-    let mut reports = Vec::new();
-    let mut sums = BTreeMap::new();
-    // Checksums need the model after a step, so step through one batch at a time.
-    while reports.len() < steps {
-        let mut stepped = None;
-        trainer.run_epoch(|r| {
-            stepped = Some(*r);
-            ControlFlow::Break(())
-        });
-        let r = stepped.expect("a step ran");
-        reports.push(r);
-        if checksum_steps.contains(&r.step) {
-            sums.insert(r.step, checksums(trainer.model()));
-        }
-    }
-    Run {
-        reports,
-        checksums: sums,
-    }
-}
-
-fn number(v: &Value, key: &str) -> f64 {
-    v[key]
-        .as_f64()
-        .unwrap_or_else(|| panic!("reference lacks {key}"))
-}
-
-fn branch(v: &Value) -> Option<Branch> {
-    match v["branch"].as_str() {
-        Some(">1") => Some(Branch::Above),
-        Some("<1") => Some(Branch::Below),
-        Some("=1") => Some(Branch::Unit),
-        _ => None,
-    }
-}
-
-fn checksum_steps(reference: &Value) -> Vec<usize> {
-    reference["config"]["checksum_steps"]
-        .as_array()
-        .expect("checksum_steps")
-        .iter()
-        .map(|s| s.as_u64().expect("a step") as usize)
-        .collect()
-}
-
-fn assert_checksums(run: &Run, expected: &Value, label: &str, tolerance: f64) {
-    for (step, sums) in &run.checksums {
-        for (name, (sum, sumsq)) in CHECKSUM_NAMES.iter().zip(sums) {
-            let want = &expected[step.to_string()][name];
-            let (want_sum, want_sumsq) = (number(want, "sum"), number(want, "sumsq"));
-            // Normal's b2 sums to ~0 by construction (Σ(p − y) = 0): compare it absolutely.
-            let sum_ok = if want_sum.abs() < 1e-3 {
-                (sum - want_sum).abs() < 1e-6
-            } else {
-                rel_diff(*sum, want_sum) < tolerance
-            };
-            assert!(sum_ok, "{label} step {step} {name} sum {sum} vs {want_sum}");
-            assert!(
-                rel_diff(*sumsq, want_sumsq) < tolerance,
-                "{label} step {step} {name} sumsq {sumsq} vs {want_sumsq}"
-            );
-        }
-    }
-}
-
-fn methods(reference: &Value) -> [(Method, &'static str); 2] {
-    let n1 = number(&reference["config"], "n1") as f32;
-    let n2 = number(&reference["config"], "n2") as f32;
-    [
-        (Method::Normal, "normal"),
-        (Method::Ayla { n1, n2 }, "ayla"),
-    ]
-}
-
-#[test]
-fn first_fifty_steps_match_the_reference() {
-    let reference = common::golden_json("golden_n1_0.95_n2_1.0.json");
+/// Runs both methods of a reference file for all of its steps and checks every one.
+fn check_reference(file: &str, tolerance: Tolerance) -> Vec<golden_check::Run> {
+    let reference = common::golden_json(file);
     let steps = checksum_steps(&reference);
-    for (method, key) in methods(&reference) {
-        let run = run(method, 50, &steps);
-        let expected = reference[key]["steps"].as_array().expect("steps");
-        assert_eq!(expected.len(), 50);
-        for (got, want) in run.reports.iter().zip(expected) {
-            let step = got.step;
-            assert!(
-                rel_diff(got.loss.into(), number(want, "loss")) < 1e-5,
-                "{key} step {step} loss {} vs {}",
-                got.loss,
-                want["loss"]
-            );
-            assert!(
-                rel_diff(got.lmod.into(), number(want, "lmod")) < 1e-5,
-                "{key} step {step} L' {} vs {}",
-                got.lmod,
-                want["lmod"]
-            );
-            assert!(
-                rel_diff(got.grad_norm.into(), number(want, "grad_norm")) < 1e-5,
-                "{key} step {step} grad norm {} vs {}",
-                got.grad_norm,
-                want["grad_norm"]
-            );
-            assert_eq!(
-                f64::from(got.batch_acc),
-                number(want, "batch_acc"),
-                "{key} step {step} accuracy"
-            );
-            assert_eq!(got.branch, branch(want), "{key} step {step} branch");
-        }
-        assert_eq!(run.checksums.len(), steps.len());
-        assert_checksums(&run, &reference[key]["checksums"], key, 1e-4);
-    }
-}
-
-#[test]
-fn whole_epoch_matches_the_reference() {
-    let reference = common::golden_json("epoch1_n1_0.95_n2_1.0.json");
-    let steps = checksum_steps(&reference);
-    for (method, key) in methods(&reference) {
-        let run = run(method, 469, &steps);
-        let expected = reference[key]["steps"].as_array().expect("steps");
-        assert_eq!(expected.len(), 469);
-        for (got, want) in run.reports.iter().zip(expected) {
-            let step = got.step;
-            assert!(
-                rel_diff(got.loss.into(), number(want, "loss")) < 1e-4,
-                "{key} step {step} loss {} vs {}",
-                got.loss,
-                want["loss"]
-            );
-            assert_eq!(got.branch, branch(want), "{key} step {step} branch");
-        }
-        // The last batch is the remainder: 60,000 = 468 × 128 + 96.
-        assert_eq!(
-            (run.reports[468].batch, run.reports[468].batches),
-            (469, 469)
+    let count = golden_check::number(&reference["config"], "steps") as usize;
+    let mut runs = Vec::new();
+    for (method, key) in METHODS {
+        let run = golden_check::run(
+            golden_check::config(&reference),
+            method,
+            common::golden_model(),
+            common::mnist_train(),
+            common::mnist_test(),
+            count,
+            &steps,
         );
-        if key == "ayla" {
-            let first_below = run
-                .reports
-                .iter()
-                .find(|r| r.branch == Some(Branch::Below))
-                .map(|r| r.step);
-            assert_eq!(
-                first_below,
-                reference[key]["first_step_with_loss_below_1"]
-                    .as_u64()
-                    .map(|s| s as usize)
-            );
-        }
+        let worst = golden_check::worst_step_difference(&run, &reference, key);
+        println!("{file} {key}: largest relative difference on L, L′, grad norm: {worst:.2e}");
+        assert_matches(&run, &reference, key, tolerance);
+        runs.push(run);
     }
+    runs
+}
+
+#[test]
+fn first_fifty_steps_match_the_reference_with_n2_of_one() {
+    check_reference("golden_n1_0.95_n2_1.0.json", FIFTY_STEPS);
+}
+
+#[test]
+fn first_fifty_steps_match_the_reference_with_n2_below_one() {
+    check_reference("golden_n1_1.2_n2_0.8.json", FIFTY_STEPS);
+}
+
+#[test]
+fn whole_epoch_matches_the_reference_with_n2_of_one() {
+    let runs = check_reference("epoch1_n1_0.95_n2_1.0.json", WHOLE_EPOCH);
+    let ayla = &runs[1].reports;
+    // The last batch is the remainder: 60,000 = 468 × 128 + 96.
+    assert_eq!((ayla[468].batch, ayla[468].batches), (469, 469));
+    let first_below = ayla.iter().find(|r| r.branch == Some(Branch::Below));
+    assert_eq!(first_below.map(|r| r.step), Some(171));
+}
+
+#[test]
+fn whole_epoch_matches_the_reference_with_n2_below_one() {
+    let runs = check_reference("epoch1_n1_1.2_n2_0.8.json", WHOLE_EPOCH);
+    let ayla = &runs[1].reports;
+    let below: Vec<usize> = ayla
+        .iter()
+        .filter(|r| r.branch == Some(Branch::Below))
+        .map(|r| r.step)
+        .collect();
+    // The reference crosses below 1 at step 265 and takes that branch 119 times.
+    assert_eq!((below.first().copied(), below.len()), (Some(265), 119));
 }

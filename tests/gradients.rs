@@ -1,6 +1,8 @@
 //! Forward and backward against central finite differences of an independent f64 loss.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use ayla::mnist::{Dataset, PIXELS};
 use ayla::model::{Mlp, Workspace};
 use rand::{RngExt, SeedableRng};
@@ -23,25 +25,13 @@ fn batch(count: usize) -> Dataset {
 }
 
 /// Mean cross-entropy written out plainly in f64, sharing no code with the model.
-fn reference_loss(params: &[Vec<f64>; 4], data: &Dataset, hidden: usize) -> f64 {
-    let [w1, b1, w2, b2] = params;
-    let mut total = 0.0;
-    for i in 0..data.len() {
-        let x: Vec<f64> = data
-            .image(i)
-            .iter()
-            .map(|&p| f64::from(p) / 255.0)
-            .collect();
-        let h: Vec<f64> = (0..hidden)
-            .map(|j| (b1[j] + (0..PIXELS).map(|k| x[k] * w1[k * hidden + j]).sum::<f64>()).max(0.0))
-            .collect();
-        let z: Vec<f64> = (0..10)
-            .map(|c| b2[c] + (0..hidden).map(|j| h[j] * w2[j * 10 + c]).sum::<f64>())
-            .collect();
-        let max = z.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-        let lse = max + z.iter().map(|v| (v - max).exp()).sum::<f64>().ln();
-        total += lse - z[usize::from(data.label(i))];
-    }
+fn reference_loss(params: &[Vec<f64>; 4], data: &Dataset) -> f64 {
+    let total: f64 = (0..data.len())
+        .map(|i| {
+            let logits = common::reference_logits(params, &data.image(i));
+            common::reference_cross_entropy(&logits, data.label(i))
+        })
+        .sum();
     total / data.len() as f64
 }
 
@@ -66,7 +56,7 @@ fn check_backward(count: usize, hidden: usize, per_tensor: usize) {
     let params: [Vec<f64>; 4] = model
         .slices()
         .map(|s| s.iter().map(|&v| f64::from(v)).collect());
-    let loss = reference_loss(&params, &data, hidden);
+    let loss = reference_loss(&params, &data);
     assert!(
         (f64::from(stats.loss) - loss).abs() < 1e-5,
         "forward: {} vs {loss}",
@@ -83,9 +73,8 @@ fn check_backward(count: usize, hidden: usize, per_tensor: usize) {
             plus[t][i] += h;
             let mut minus = params.clone();
             minus[t][i] -= h;
-            let numeric = (reference_loss(&plus, &data, hidden)
-                - reference_loss(&minus, &data, hidden))
-                / (2.0 * h);
+            let numeric =
+                (reference_loss(&plus, &data) - reference_loss(&minus, &data)) / (2.0 * h);
             let analytic = f64::from(grad[i]);
             assert!(
                 (analytic - numeric).abs() <= 1e-4 * numeric.abs().max(1e-2),

@@ -4,8 +4,8 @@
 mod common;
 
 use ayla::mnist::{
-    check_idx, encode_images, encode_labels, parse_images, parse_labels, Dataset, FileKind,
-    IdxError, PIXELS,
+    check_idx, check_not_empty, encode_images, encode_labels, parse_images, parse_labels, Dataset,
+    FileKind, IdxError, PIXELS,
 };
 
 fn tiny(count: usize) -> (Vec<u8>, Vec<u8>) {
@@ -278,4 +278,21 @@ fn take_keeps_the_first_images() {
             .len(),
         5
     );
+}
+
+#[test]
+fn a_set_without_images_is_named_not_trained_on() {
+    // Zero images is a well-formed IDX pair…
+    let (images, labels) = (encode_images(&[]), encode_labels(&[]));
+    assert_eq!(check_idx(&images, &labels), Ok(0));
+    // …but nothing to train on or to validate with.
+    assert_eq!(
+        check_not_empty(0, 10).unwrap_err().to_string(),
+        "The training set has no images."
+    );
+    assert_eq!(
+        check_not_empty(60_000, 0).unwrap_err().to_string(),
+        "The test set has no images."
+    );
+    assert_eq!(check_not_empty(1, 1), Ok(()));
 }

@@ -2,8 +2,9 @@
 //! summing up what they measured.
 #![cfg(not(target_arch = "wasm32"))]
 
+use ayla::chart::HeatMap;
 use ayla::config::{Config, FIELDS};
-use ayla::protocol::MethodKind;
+use ayla::method::Method;
 use ayla::sweep::{
     parse_axis, JobResult, Speed, Sweep, SweepRecord, MAX_AXIS_VALUES, MAX_RUNS, SEEDS_FIELD,
 };
@@ -158,18 +159,18 @@ fn each_seed_has_a_normal_baseline_first_and_every_setting_once() {
             s.base
         );
     }
-    let settings: Vec<(MethodKind, f32, f32)> = jobs[..5]
+    let settings: Vec<(Method, f32, f32)> = jobs[..5]
         .iter()
         .map(|j| (j.method, j.config.n1, j.config.n2))
         .collect();
-    assert_eq!(settings[0].0, MethodKind::Normal);
+    assert_eq!(settings[0].0, Method::Normal);
     assert_eq!(
         settings[1..],
         [
-            (MethodKind::Ayla, 0.9, 0.5),
-            (MethodKind::Ayla, 0.9, 1.0),
-            (MethodKind::Ayla, 1.0, 0.5),
-            (MethodKind::Ayla, 1.0, 1.0)
+            (Method::Ayla, 0.9, 0.5),
+            (Method::Ayla, 0.9, 1.0),
+            (Method::Ayla, 1.0, 0.5),
+            (Method::Ayla, 1.0, 1.0)
         ]
     );
 }
@@ -283,7 +284,8 @@ fn done(job: usize, metrics: Vec<EpochMetrics>) -> JobResult {
 }
 
 /// 1 × 2 grid (N1 = 0.9; N2 = 0.5, 4), two seeds: jobs 0 Normal, 1 (0.9, 0.5), 2 (0.9, 4),
-/// then 3, 4, 5 for the second seed.
+/// then 3, 4, 5 for the second seed. (0.9, 0.5) gains +0.03 on seed 42 and −0.01 on seed
+/// 43: not symmetric, so a gain taken the wrong way round shows.
 fn record() -> SweepRecord {
     let s = sweep(&[
         ("n1", "0.9"),
@@ -300,10 +302,10 @@ fn record() -> SweepRecord {
         sweep: s,
         results: vec![
             done(0, vec![epoch(1, 0.80, 0.60), epoch(2, 0.90, 0.40)]),
-            done(1, vec![epoch(1, 0.79, 0.62), epoch(2, 0.92, 0.35)]),
+            done(1, vec![epoch(1, 0.79, 0.62), epoch(2, 0.93, 0.35)]),
             done(2, vec![diverged]),
             done(3, vec![epoch(1, 0.82, 0.58), epoch(2, 0.88, 0.45)]),
-            done(4, vec![epoch(1, 0.85, 0.50), epoch(2, 0.86, 0.47)]),
+            done(4, vec![epoch(1, 0.85, 0.50), epoch(2, 0.87, 0.47)]),
             // Still running: not counted.
             JobResult {
                 job: 5,
@@ -321,7 +323,7 @@ fn the_table_has_normal_then_every_setting_with_mean_and_std_over_seeds() {
     let normal = &rows[0];
     assert_eq!(
         (normal.method, normal.n1, normal.n2),
-        (MethodKind::Normal, None, None)
+        (Method::Normal, None, None)
     );
     assert_eq!(
         (normal.runs_done, normal.runs_total, normal.diverged),
@@ -340,10 +342,11 @@ fn the_table_has_normal_then_every_setting_with_mean_and_std_over_seeds() {
     let good = &rows[1];
     assert_eq!((good.n1, good.n2), (Some(0.9), Some(0.5)));
     assert!((good.best_val_loss.unwrap().mean - 0.41).abs() < 1e-6);
-    assert!((good.best_val_accuracy.unwrap().mean - 0.89).abs() < 1e-6);
-    // Gains: +0.02 (seed 1), −0.02 (seed 2).
+    assert!((good.best_val_accuracy.unwrap().mean - 0.90).abs() < 1e-6);
+    // Gains: +0.03 (seed 42), −0.01 (seed 43): mean +0.01, sample std √(2 · 0.02²).
     let gain = good.gain.unwrap();
-    assert!(gain.mean.abs() < 1e-6 && gain.n == 2);
+    assert!((gain.mean - 0.01).abs() < 1e-6, "{gain:?}");
+    assert!((gain.std.unwrap() - 0.028_284_3).abs() < 1e-6 && gain.n == 2);
     // Seed 1 beat Normal only in epoch 2; seed 2 from epoch 1.
     assert_eq!(good.first_beat, [Some(2), Some(1)]);
 
@@ -362,15 +365,54 @@ fn single_values_have_no_std() {
     let rows = r.rows();
     let acc = rows[1].final_val_accuracy.unwrap();
     assert_eq!((acc.n, acc.std), (1, None));
-    assert!((acc.mean - 0.92).abs() < 1e-6);
+    assert!((acc.mean - 0.93).abs() < 1e-6);
+}
+
+/// The CSV's lines as maps from column name to field.
+fn csv_rows(csv: &str) -> Vec<std::collections::HashMap<String, String>> {
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().expect("a header").split(',').collect();
+    lines
+        .map(|line| {
+            let fields: Vec<&str> = line.split(',').collect();
+            assert_eq!(fields.len(), header.len(), "{line}");
+            header
+                .iter()
+                .zip(fields)
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// Asserts the CSV fields `{column}_mean` and `{column}_std` hold these values (`None`: empty).
+fn assert_stat(
+    row: &std::collections::HashMap<String, String>,
+    column: &str,
+    mean: Option<f64>,
+    std: Option<f64>,
+) {
+    for (suffix, want) in [("mean", mean), ("std", std)] {
+        let field = &row[&format!("{column}_{suffix}")];
+        match want {
+            None => assert_eq!(field, "", "{column}_{suffix}"),
+            Some(want) => {
+                let got: f64 = field
+                    .parse()
+                    .unwrap_or_else(|_| panic!("{column}_{suffix}: {field}"));
+                assert!(
+                    (got - want).abs() < 1e-6,
+                    "{column}_{suffix}: {got} vs {want}"
+                );
+            }
+        }
+    }
 }
 
 #[test]
-fn the_csv_has_one_line_per_row_with_every_parameter() {
+fn the_csv_has_one_line_per_row_with_every_parameter_and_statistic() {
     let csv = record().to_csv();
-    let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines.len(), 4);
-    let header: Vec<&str> = lines[0].split(',').collect();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
     assert_eq!(
         header[..7],
         [
@@ -385,14 +427,98 @@ fn the_csv_has_one_line_per_row_with_every_parameter() {
     );
     assert_eq!(header[7..10], ["method", "n1", "n2"]);
     assert_eq!(*header.last().unwrap(), "first_beat_epochs");
-    for line in &lines[1..] {
-        assert_eq!(line.split(',').count(), header.len(), "{line}");
+    let rows = csv_rows(&csv);
+    assert_eq!(rows.len(), 3);
+    for row in &rows {
+        let shared = ["epochs", "batch", "lr", "hidden", "seed", "train", "seeds"];
+        let values: Vec<&str> = shared.iter().map(|k| row[*k].as_str()).collect();
+        assert_eq!(values, ["2", "128", "0.01", "128", "42", "60000", "2"]);
     }
-    assert!(lines[1].starts_with("2,128,0.01,128,42,60000,2,Normal,,,2,2,0,"));
-    assert!(lines[2].contains(",AYLA,0.9,0.5,2,2,0,"));
-    assert!(lines[2].ends_with(",2 1"));
-    assert!(lines[3].contains(",AYLA,0.9,4,1,2,1,"));
-    assert!(lines[3].ends_with(",1,,,,,,,,,,,"), "{}", lines[3]);
+
+    let normal = &rows[0];
+    let counts = |r: &std::collections::HashMap<String, String>| {
+        ["method", "n1", "n2", "runs_done", "runs_total", "diverged"].map(|k| r[k].clone())
+    };
+    assert_eq!(counts(normal), ["Normal", "", "", "2", "2", "0"]);
+    assert_stat(normal, "final_val_accuracy", Some(0.89), Some(0.014_142_1));
+    assert_stat(normal, "best_val_accuracy", Some(0.89), Some(0.014_142_1));
+    assert_stat(normal, "final_val_loss", Some(0.425), Some(0.035_355_3));
+    assert_stat(normal, "best_val_loss", Some(0.425), Some(0.035_355_3));
+    assert_stat(normal, "gain", None, None);
+    assert_eq!(normal["first_beat_epochs"], "");
+
+    let good = &rows[1];
+    assert_eq!(counts(good), ["AYLA", "0.9", "0.5", "2", "2", "0"]);
+    assert_stat(good, "final_val_accuracy", Some(0.90), Some(0.042_426_4));
+    assert_stat(good, "best_val_accuracy", Some(0.90), Some(0.042_426_4));
+    assert_stat(good, "final_val_loss", Some(0.41), Some(0.084_852_8));
+    assert_stat(good, "best_val_loss", Some(0.41), Some(0.084_852_8));
+    assert_stat(good, "gain", Some(0.01), Some(0.028_284_3));
+    assert_eq!(good["first_beat_epochs"], "2 1");
+
+    let bad = &rows[2];
+    assert_eq!(counts(bad), ["AYLA", "0.9", "4", "1", "2", "1"]);
+    for column in ["final_val_accuracy", "best_val_loss", "gain"] {
+        assert_stat(bad, column, None, None);
+    }
+    assert_eq!(bad["first_beat_epochs"], "");
+}
+
+#[test]
+fn a_diverged_normal_baseline_leaves_its_seed_out_of_every_comparison() {
+    let mut r = record();
+    // Seed 43's Normal (job 3) blows up in its first epoch.
+    r.results[3] = done(
+        3,
+        vec![EpochMetrics {
+            diverged_at: Some(2),
+            ..epoch(1, f32::NAN, f32::NAN)
+        }],
+    );
+    let rows = r.rows();
+    let normal = &rows[0];
+    assert_eq!((normal.runs_done, normal.diverged), (2, 1));
+    let acc = normal.final_val_accuracy.unwrap();
+    assert_eq!((acc.n, acc.std), (1, None));
+    assert!((acc.mean - 0.90).abs() < 1e-6);
+    let good = &rows[1];
+    // Its own two runs still count; only seed 42 is compared with Normal.
+    assert_eq!(good.final_val_accuracy.unwrap().n, 2);
+    let gain = good.gain.unwrap();
+    assert_eq!((gain.n, gain.std), (1, None));
+    assert!((gain.mean - 0.03).abs() < 1e-6, "{gain:?}");
+    assert_eq!(good.first_beat, [Some(2)]);
+}
+
+#[test]
+fn an_ayla_run_finished_before_its_normal_is_compared_once_normal_finishes() {
+    let mut r = record();
+    // Seed 43's Normal is still running; seed 42's has not started.
+    r.results[3].done = false;
+    r.results.remove(0);
+    let rows = r.rows();
+    assert_eq!(rows[0].runs_done, 0);
+    let good = &rows[1];
+    assert_eq!(good.final_val_accuracy.unwrap().n, 2);
+    assert_eq!((good.gain, good.first_beat.clone()), (None, vec![]));
+    assert_eq!(
+        HeatMap::of_sweep(&r, None).cells[0],
+        ayla::chart::HeatCell::Pending
+    );
+    // Once seed 43's Normal is done, that seed is compared.
+    r.results[2].done = true;
+    let gain = r.rows()[1].gain.unwrap();
+    assert_eq!(gain.n, 1);
+    assert!((gain.mean + 0.01).abs() < 1e-6, "{gain:?}");
+}
+
+#[test]
+fn a_seed_that_never_beats_normal_is_listed_as_never() {
+    let mut r = record();
+    // Seed 43's (0.9, 0.5) run stays below its Normal (0.82, 0.88) at both epochs.
+    r.results[4] = done(4, vec![epoch(1, 0.80, 0.50), epoch(2, 0.87, 0.47)]);
+    assert_eq!(r.rows()[1].first_beat, [Some(2), None]);
+    assert_eq!(csv_rows(&r.to_csv())[1]["first_beat_epochs"], "2 never");
 }
 
 #[test]
@@ -430,7 +556,7 @@ fn a_record_survives_the_trip_through_the_page() {
 #[test]
 fn the_heat_map_has_a_cell_per_setting_row_major_over_n2() {
     use ayla::chart::HeatCell;
-    let map = record().heat_map(Some((0, 1)));
+    let map = HeatMap::of_sweep(&record(), Some((0, 1)));
     assert_eq!(
         (map.n1.clone(), map.n2.clone()),
         (vec![0.9], vec![0.5, 4.0])
@@ -440,7 +566,7 @@ fn the_heat_map_has_a_cell_per_setting_row_major_over_n2() {
     let HeatCell::Value { delta, std, runs } = map.cells[0] else {
         panic!("{:?}", map.cells[0]);
     };
-    assert!(delta.abs() < 1e-6 && (std.unwrap() - 0.028_284_3).abs() < 1e-6);
+    assert!((delta - 0.01).abs() < 1e-6 && (std.unwrap() - 0.028_284_3).abs() < 1e-6);
     assert_eq!(runs, 2);
     assert_eq!(
         map.cells[1],
@@ -452,8 +578,7 @@ fn the_heat_map_has_a_cell_per_setting_row_major_over_n2() {
     // Nothing finished for a setting: pending.
     let mut r = record();
     r.results.retain(|j| j.job == 0);
-    assert!(r
-        .heat_map(None)
+    assert!(HeatMap::of_sweep(&r, None)
         .cells
         .iter()
         .all(|c| *c == HeatCell::Pending));
@@ -470,7 +595,7 @@ fn a_wider_grid_puts_n1_along_each_row() {
         sweep: s,
         results: vec![normal, one(3, 0.53), one(4, 0.51)],
     };
-    let map = r.heat_map(None);
+    let map = HeatMap::of_sweep(&r, None);
     // cells[j * 2 + i]: (0.9, 2) is i = 0, j = 2; (1, 0.5) is i = 1, j = 0.
     let delta = |k: usize| match map.cells[k] {
         HeatCell::Value { delta, .. } => Some((delta * 100.0).round()),
@@ -479,4 +604,32 @@ fn a_wider_grid_puts_n1_along_each_row() {
     assert_eq!(delta(4), Some(3.0));
     assert_eq!(delta(1), Some(1.0));
     assert_eq!([delta(0), delta(2), delta(3), delta(5)], [None; 4]);
+}
+
+#[test]
+fn a_sweep_read_from_outside_is_checked_like_typed_input() {
+    let good = serde_json::to_value(sweep(&[("n1", "0.8, 0.9"), ("seeds", "2")]).unwrap()).unwrap();
+    let back: Sweep = serde_json::from_value(good.clone()).unwrap();
+    assert_eq!(back.n1, [0.8, 0.9]);
+    let refused = |change: &dyn Fn(&mut serde_json::Value)| {
+        let mut value = good.clone();
+        change(&mut value);
+        serde_json::from_value::<Sweep>(value)
+            .unwrap_err()
+            .to_string()
+    };
+    assert!(refused(&|v| v["n1"] = serde_json::json!([0.9, 0.8])).contains("N1 must be ascending"));
+    assert!(refused(&|v| v["n2"] = serde_json::json!([])).contains("N2 must have 1 to 12 values"));
+    assert!(refused(&|v| v["n1"] = serde_json::json!([0.5, 11.0]))
+        .contains("N1 must be above 0 and at most 10"));
+    assert!(refused(&|v| v["seeds"] = serde_json::json!(0)).contains("Seeds must be at least 1"));
+    let grid: Vec<f32> = (1..=12).map(|k| k as f32 * 0.5).collect();
+    let error = refused(&|v| {
+        v["n1"] = serde_json::json!(grid);
+        v["n2"] = serde_json::json!(grid);
+        v["seeds"] = serde_json::json!(3);
+    });
+    assert!(error.contains("The sweep would be 435 runs"), "{error}");
+    assert!(refused(&|v| v["base"]["batch_size"] = serde_json::json!(0))
+        .contains("outside their limits"));
 }

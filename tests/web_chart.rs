@@ -2,10 +2,16 @@
 //! that reach JavaScript as errors rather than panics.
 #![cfg(target_arch = "wasm32")]
 
-use ayla::web::chart::{draw_chart, export_png, readout};
+use ayla::chart::{History, Theme};
+use ayla::config::Config;
+use ayla::method::Method;
+use ayla::protocol::FromWorker;
+use ayla::train::EpochMetrics;
+use ayla::web::chart::{draw_chart, export_png};
+use ayla::web::comparison::Comparison;
 use js_sys::Uint8Array;
 use serde_json::{json, Value};
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::{Blob, HtmlCanvasElement, ImageBitmap};
@@ -20,7 +26,7 @@ use histories::{diverged_json, history_json, ALL_AYLA};
 #[path = "fixtures/canvas.rs"]
 mod canvas;
 
-use canvas::{detached_canvas, device_pixel_ratio, layout, message, Pixels};
+use canvas::{detached_canvas, device_pixel_ratio, js_object, layout, message, Pixels};
 
 // ---------------------------------------------------------------------------------------
 // The page side: a canvas in the document, its pixels, the layout handed back
@@ -57,7 +63,8 @@ fn panels(layout: &Value) -> &Vec<Value> {
 }
 
 fn draw(canvas: &HtmlCanvasElement, history: &str, theme: &str) -> Value {
-    layout(draw_chart(canvas, history, theme))
+    let history = History::parse(history).expect("a test history");
+    layout(draw_chart(canvas, &history, Theme::parse(theme).unwrap()))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -115,7 +122,8 @@ fn a_diverged_run_still_draws() {
     let ratio = device_pixel_ratio();
     assert!(pixels.in_plots(&layout, ratio).filter(is_blue).count() > 50);
     assert!(pixels.in_plots(&layout, ratio).filter(is_black).count() > 300);
-    let text = readout(&diverged_json(), 4).unwrap_or_else(|e| panic!("{}", message(e)));
+    let history = History::parse(&diverged_json()).unwrap();
+    let text = ayla::chart::readout(&history, 4).unwrap();
     assert!(text.ends_with("AYLA: diverged in epoch 3"), "{text}");
 }
 
@@ -176,35 +184,102 @@ fn the_layout_maps_the_planned_epochs() {
 // ---------------------------------------------------------------------------------------
 // Errors
 
-#[wasm_bindgen_test]
-fn bad_json_is_an_error_not_a_panic() {
-    let canvas = page_canvas();
-    let error = message(draw_chart(&canvas, "{ \"n1\": ", "light").unwrap_err());
-    assert!(
-        error.starts_with("The chart history is not valid"),
-        "{error}"
-    );
-    assert!(readout("[]", 1).is_err());
-    assert!(export_png("not json", None, None).is_err());
+/// A comparison of `epochs` planned epochs that has received `measured` epochs of both
+/// methods, as the page builds it from the workers' messages.
+fn comparison(epochs: usize, measured: usize) -> Comparison {
+    let config = Config {
+        epochs,
+        ..Config::default()
+    };
+    let mut comparison = Comparison::new(js_object(&config), 60_000).unwrap();
+    for epoch in 1..=measured {
+        for (job, method) in [Method::Normal, Method::Ayla].into_iter().enumerate() {
+            let metrics = EpochMetrics {
+                epoch,
+                loss: 1.0 / epoch as f32,
+                accuracy: 0.8,
+                val_loss: 0.9 / epoch as f32,
+                val_accuracy: 0.85,
+                grad_norm: 1.0,
+                seconds: 1.0,
+                diverged_at: None,
+            };
+            let text = FromWorker::epoch(method, metrics).encode();
+            comparison.receive(job, job, &text, 1.0).unwrap();
+        }
+    }
+    comparison
 }
 
 #[wasm_bindgen_test]
-fn bad_themes_sizes_and_epochs_are_errors() {
+fn a_config_outside_the_limits_is_an_error_not_a_panic() {
+    let config = Config {
+        batch_size: 0,
+        ..Config::default()
+    };
+    let error = message(Comparison::new(js_object(&config), 60_000).err().unwrap());
+    assert!(error.contains("outside their limits"), "{error}");
+    assert!(Comparison::new(JsValue::from_str("not a config"), 1).is_err());
+}
+
+#[wasm_bindgen_test]
+fn bad_themes_and_sizes_are_errors() {
     let canvas = page_canvas();
-    let theme = message(draw_chart(&canvas, &history_json(2, 2, &[]), "sepia").unwrap_err());
+    let theme = message(comparison(2, 2).draw(&canvas, "sepia").unwrap_err());
     assert!(theme.contains("sepia"), "{theme}");
-    let size = message(export_png(&history_json(2, 2, &[]), Some(0), Some(700)).unwrap_err());
+    let history = History::parse(&history_json(2, 2, &[])).unwrap();
+    let size = message(export_png(&history, 0, 700).unwrap_err());
     assert!(size.contains("0×700"), "{size}");
-    let epoch = message(readout(&history_json(2, 2, &[]), 9).unwrap_err());
-    assert!(epoch.contains("Epoch 9"), "{epoch}");
+}
+
+#[wasm_bindgen_test]
+fn the_readout_follows_the_pointer_and_stays_within_the_epochs_measured() {
+    let canvas = page_canvas();
+    let mut comparison = comparison(5, 3);
+    assert!(
+        comparison.readout_at(10.0, 10.0).unwrap().is_undefined(),
+        "before any drawing"
+    );
+    comparison.draw(&canvas, "light").unwrap();
+    let layout = draw(&canvas, &history_json(5, 3, &[]), "light");
+    let panel = &panels(&layout)[0];
+    let f = |key: &str| panel[key].as_f64().unwrap();
+    // The middle of the first panel is epoch 3 of 1..=5; the right edge is past the last
+    // epoch measured, so it reads epoch 3 too; outside the panels there is nothing.
+    let at = |x: f64| {
+        let readout = comparison
+            .readout_at(x, f("top") + f("height") / 2.0)
+            .unwrap();
+        let text: String = js_sys::Reflect::get(&readout, &"text".into())
+            .unwrap()
+            .as_string()
+            .unwrap();
+        text
+    };
+    assert!(at(f("left") + f("width") / 2.0).starts_with("Epoch 3 — Normal: acc 0.8000"));
+    assert!(at(f("left") + 2.0).starts_with("Epoch 1 — "));
+    assert!(at(f("left") + f("width") - 1.0).starts_with("Epoch 3 — "));
+    assert!(comparison.readout_at(1.0, 1.0).unwrap().is_undefined());
+    let keyed = comparison.readout_at_epoch(9).unwrap();
+    let epoch = js_sys::Reflect::get(&keyed, &"epoch".into())
+        .unwrap()
+        .as_f64()
+        .unwrap();
+    assert_eq!(epoch, 3.0, "the keyboard stops at the last epoch measured");
 }
 
 // ---------------------------------------------------------------------------------------
 // Export
 
 async fn exported(width: Option<u32>, height: Option<u32>) -> Blob {
-    let promise = export_png(&history_json(5, 5, &[]), width, height)
-        .unwrap_or_else(|e| panic!("{}", message(e)));
+    let promise = match (width, height) {
+        (Some(width), Some(height)) => {
+            let history = History::parse(&history_json(5, 5, &[])).unwrap();
+            export_png(&history, width, height)
+        }
+        _ => comparison(5, 5).export_png(),
+    }
+    .unwrap_or_else(|e| panic!("{}", message(e)));
     JsFuture::from(promise).await.unwrap().unchecked_into()
 }
 

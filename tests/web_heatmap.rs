@@ -2,7 +2,10 @@
 //! PNG export, and errors that reach JavaScript as errors rather than panics.
 #![cfg(target_arch = "wasm32")]
 
+use ayla::chart::{HeatMap, Theme};
+use ayla::sweep::{Sweep, SweepRecord};
 use ayla::web::heatmap::{draw_heatmap, export_heatmap_png};
+use ayla::web::sweep_session::SweepSession;
 use js_sys::Uint8Array;
 use serde_json::{json, Value};
 use wasm_bindgen::JsCast;
@@ -15,7 +18,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 #[path = "fixtures/canvas.rs"]
 mod canvas;
 
-use canvas::{device_pixel_ratio, layout, message, Pixels};
+use canvas::{device_pixel_ratio, js_object, layout, message, Pixels};
 
 /// 3×3, every state: row j = 0 is +1.23 ± 0.31, −0.40, 0.00; row 1 is pending, +0.21
 /// (selected), diverged 2/3; row 2 is −0.87, diverged 3/3, +0.04.
@@ -41,7 +44,8 @@ fn page_canvas() -> HtmlCanvasElement {
 }
 
 fn draw(canvas: &HtmlCanvasElement, json: &str, theme: &str) -> Value {
-    layout(draw_heatmap(canvas, json, theme))
+    let map = HeatMap::parse(json).expect("a test heat map");
+    layout(draw_heatmap(canvas, &map, Theme::parse(theme).unwrap()))
 }
 
 /// Cell (i, j)'s box from the layout, in CSS pixels: (left, top, width, height).
@@ -179,24 +183,36 @@ fn twelve_by_twelve_draws() {
 // ---------------------------------------------------------------------------------------
 // Errors
 
+/// A 2 × 2 sweep (N1 0.9, 1.1; N2 0.8, 1) as the page starts it, before any run.
+fn sweep() -> Sweep {
+    let pairs = [("n1", "0.9, 1.1"), ("n2", "0.8, 1")];
+    Sweep::parse(|key| pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)).unwrap()
+}
+
 #[wasm_bindgen_test]
-fn bad_input_is_an_error_not_a_panic() {
+fn a_click_on_the_heat_map_chooses_the_cell_under_it() {
     let canvas = page_canvas();
-    let error = message(draw_heatmap(&canvas, "{ \"n1\": ", "light").unwrap_err());
-    assert!(
-        error.starts_with("The sweep heat map is not valid"),
-        "{error}"
+    let mut session = SweepSession::new(js_object(&sweep()), 60_000, 2).unwrap();
+    session.draw_heatmap(&canvas, "light").unwrap();
+    // The same map drawn on the same canvas lands in the same place.
+    let record = SweepRecord {
+        sweep: sweep(),
+        results: Vec::new(),
+    };
+    let layout = layout(draw_heatmap(
+        &canvas,
+        &HeatMap::of_sweep(&record, None),
+        Theme::Light,
+    ));
+    let (left, top, width, height) = cell(&layout, 1, 0);
+    assert!(session.pick(left + width / 2.0, top + height / 2.0));
+    assert_eq!(
+        session.selection_caption(),
+        "N1 1.1, N2 0.8: no epoch finished yet."
     );
-    let short =
-        json!({ "title": "", "n1": [1.0, 2.0], "n2": [1.0], "cells": [{ "state": "Pending" }] });
-    let error = message(draw_heatmap(&canvas, &short.to_string(), "light").unwrap_err());
-    assert!(
-        error.contains("has 1 cells, but its 2 N1 × 1 N2 values need 2"),
-        "{error}"
-    );
-    let error = message(draw_heatmap(&canvas, &mixed_json(), "sepia").unwrap_err());
+    assert!(!session.pick(1.0, 1.0), "the title is no cell");
+    let error = message(session.draw_heatmap(&canvas, "sepia").unwrap_err());
     assert!(error.contains("sepia"), "{error}");
-    assert!(export_heatmap_png("not json").is_err());
 }
 
 // ---------------------------------------------------------------------------------------
@@ -204,7 +220,8 @@ fn bad_input_is_an_error_not_a_panic() {
 
 #[wasm_bindgen_test]
 async fn the_export_is_a_png_of_the_export_size() {
-    let promise = export_heatmap_png(&mixed_json()).unwrap_or_else(|e| panic!("{}", message(e)));
+    let map = HeatMap::parse(&mixed_json()).unwrap();
+    let promise = export_heatmap_png(&map).unwrap_or_else(|e| panic!("{}", message(e)));
     let blob: Blob = JsFuture::from(promise).await.unwrap().unchecked_into();
     assert_eq!(blob.type_(), "image/png");
     assert!(blob.size() > 10_000.0, "{} bytes", blob.size());

@@ -2,11 +2,13 @@
 //! The page's entry points in a browser: input validation, message decoding, data
 //! checks, seeds and exports, as the page's JavaScript sees them.
 
+use ayla::method::Method;
 use ayla::mnist::{encode_images, encode_labels, PIXELS};
-use ayla::protocol::{FromWorker, MethodKind, ToWorker};
+use ayla::protocol::{FromWorker, ToWorker};
+use ayla::train::EpochMetrics;
+use ayla::web::comparison::Comparison;
 use ayla::web::page::{
-    check_dataset, check_inputs, data_files, decode_message, export_csv, fields, new_seed,
-    start_message,
+    check_dataset, check_inputs, data_files, fields, message_type, new_seed, start_message,
 };
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
@@ -93,7 +95,7 @@ fn valid_inputs_give_a_config_and_the_url_query() {
     assert!(matches!(
         ToWorker::decode(&start),
         Ok(ToWorker::Start {
-            method: MethodKind::Ayla,
+            method: Method::Ayla,
             ..
         })
     ));
@@ -102,18 +104,15 @@ fn valid_inputs_give_a_config_and_the_url_query() {
 }
 
 #[wasm_bindgen_test]
-fn worker_messages_are_decoded_or_refused() {
-    let done = decode_message(
-        &FromWorker::Done {
-            method: MethodKind::Normal,
-        }
-        .encode(),
-    )
-    .map_err(JsValue::from)
-    .unwrap();
-    assert_eq!(get(&done, "type").as_string().as_deref(), Some("Done"));
-    assert_eq!(get(&done, "method").as_string().as_deref(), Some("Normal"));
-    let error = decode_message(r#"{"type":"Progress"}"#).unwrap_err();
+fn worker_messages_are_typed_or_refused() {
+    let done = FromWorker::Done {
+        method: Method::Normal,
+    };
+    assert_eq!(
+        message_type(&done.encode()).map_err(JsValue::from).unwrap(),
+        "Done"
+    );
+    let error = message_type(r#"{"type":"Progress"}"#).unwrap_err();
     assert!(message(error).starts_with("Malformed message from the worker"));
 }
 
@@ -135,6 +134,16 @@ fn datasets_are_checked_before_a_run() {
 }
 
 #[wasm_bindgen_test]
+fn a_test_set_without_images_is_refused_before_a_run() {
+    let images = js_sys::Uint8Array::from(&encode_images(&vec![0; 3 * PIXELS])[..]);
+    let labels = encode_labels(&[1, 2, 3]);
+    let none = js_sys::Uint8Array::from(&encode_images(&[])[..]);
+    let no_labels = encode_labels(&[]);
+    let error = check_dataset(&images, &labels, &none, &no_labels).unwrap_err();
+    assert_eq!(message(error), "The test set has no images.");
+}
+
+#[wasm_bindgen_test]
 fn new_seeds_come_from_a_random_source() {
     let seeds: Vec<u32> = (0..4)
         .map(|_| new_seed().map_err(JsValue::from).unwrap())
@@ -143,14 +152,49 @@ fn new_seeds_come_from_a_random_source() {
 }
 
 #[wasm_bindgen_test]
-fn csv_export_reads_the_chart_history() {
+fn a_comparison_exports_what_its_workers_reported() {
     let checked = check_inputs(object(&[])).map_err(JsValue::from).unwrap();
-    let history = r#"{"n1":0.95,"n2":1.0,"epochs":5,"hidden":[],"runs":[{"method":"AYLA",
-        "diverged":false,"metrics":[{"epoch":1,"loss":0.5,"accuracy":0.9,"val_loss":0.4,
-        "val_accuracy":0.91,"grad_norm":1.5,"seconds":2.0,"diverged_at":null}]}]}"#;
-    let csv = export_csv(get(&checked, "config"), history)
+    let mut comparison = Comparison::new(get(&checked, "config"), 60_000)
         .map_err(JsValue::from)
         .unwrap();
+    let metrics = EpochMetrics {
+        epoch: 1,
+        loss: 0.5,
+        accuracy: 0.9,
+        val_loss: 0.4,
+        val_accuracy: 0.91,
+        grad_norm: 1.5,
+        seconds: 2.0,
+        diverged_at: None,
+    };
+    let text = FromWorker::epoch(Method::Ayla, metrics).encode();
+    comparison
+        .receive(1, 1, &text, 2.0)
+        .map_err(JsValue::from)
+        .unwrap();
+    let csv = comparison.export_csv();
     assert_eq!(csv.lines().count(), 2);
     assert!(csv.contains(",AYLA,1,0.5,"), "{csv}");
+    let json: serde_json::Value = serde_json::from_str(&comparison.export_json()).unwrap();
+    assert_eq!(json["runs"][1]["metrics"][0]["val_accuracy"], 0.91);
+}
+
+#[wasm_bindgen_test]
+fn epochs_are_timed_on_the_monotonic_clock() {
+    // performance.now counts from the page's start in sub-millisecond steps; Date.now counts
+    // from 1970 in whole milliseconds and jumps when the system clock is set.
+    let readings: Vec<f64> = (0..2_000).map(|_| ayla::web::clock::seconds()).collect();
+    assert!(
+        readings[0] < 86_400.0,
+        "seconds since the page started, not since 1970"
+    );
+    assert!(readings.windows(2).all(|w| w[1] >= w[0]), "never goes back");
+    let steps = readings
+        .windows(2)
+        .map(|w| w[1] - w[0])
+        .filter(|&d| d > 0.0);
+    assert!(
+        steps.fold(f64::INFINITY, f64::min) < 1e-3,
+        "finer than Date.now's milliseconds"
+    );
 }

@@ -6,8 +6,9 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use ayla::config::Config;
+use ayla::method::Method;
 use ayla::mnist::{encode_images, encode_labels, PIXELS};
-use ayla::protocol::{FromWorker, MethodKind, ToWorker};
+use ayla::protocol::{FromWorker, ToWorker};
 use ayla::train::EpochMetrics;
 use ayla::web::worker::{ready_message, WorkerData, WorkerRun};
 use wasm_bindgen::prelude::*;
@@ -39,11 +40,11 @@ fn recorder() -> (Rc<RefCell<Vec<String>>>, js_sys::Function) {
     (texts, post.into_js_value().unchecked_into())
 }
 
-fn start_text(method: MethodKind) -> String {
+fn start_text(method: Method) -> String {
     start_text_with(method, 40, 42)
 }
 
-fn start_text_with(method: MethodKind, train_size: usize, seed: u64) -> String {
+fn start_text_with(method: Method, train_size: usize, seed: u64) -> String {
     let config = Config {
         epochs: 2,
         batch_size: 8,
@@ -85,7 +86,7 @@ fn run_on(data: &WorkerData, start: &str) -> Vec<FromWorker> {
 }
 
 /// Runs a whole worker session and returns the decoded messages.
-fn run(method: MethodKind) -> Vec<FromWorker> {
+fn run(method: Method) -> Vec<FromWorker> {
     let start = start_text(method);
     run_on(&worker_data(&start, &recorder().1), &start)
 }
@@ -111,7 +112,7 @@ fn ready_is_a_protocol_message() {
 
 #[wasm_bindgen_test]
 fn a_run_posts_progress_then_each_epoch_then_done() {
-    for method in [MethodKind::Normal, MethodKind::Ayla] {
+    for method in [Method::Normal, Method::Ayla] {
         let messages = run(method);
         let mut epochs_seen = 0;
         let mut last_progress = None;
@@ -199,12 +200,12 @@ fn start_with(start: &str, labels: &[u8]) -> (bool, Vec<FromWorker>) {
 fn bad_idx_bytes_give_an_error_message() {
     let mut labels = idx_files(20).1;
     labels[3] = 0x02; // magic 0x00000802
-    let (started, messages) = start_with(&start_text(MethodKind::Ayla), &labels);
+    let (started, messages) = start_with(&start_text(Method::Ayla), &labels);
     assert!(!started);
     let [FromWorker::Error { method, message }] = messages.as_slice() else {
         panic!("expected one error, got {messages:?}");
     };
-    assert_eq!(*method, Some(MethodKind::Ayla));
+    assert_eq!(*method, Some(Method::Ayla));
     assert!(
         message.starts_with("Training files: The label file is not an IDX label file"),
         "{message}"
@@ -214,7 +215,7 @@ fn bad_idx_bytes_give_an_error_message() {
 #[wasm_bindgen_test]
 fn truncated_idx_bytes_give_an_error_message() {
     let labels = idx_files(20).1;
-    let (started, messages) = start_with(&start_text(MethodKind::Normal), &labels[..15]);
+    let (started, messages) = start_with(&start_text(Method::Normal), &labels[..15]);
     assert!(!started);
     assert!(
         matches!(messages.as_slice(), [FromWorker::Error { message, .. }] if message.contains("truncated")),
@@ -237,9 +238,9 @@ fn a_malformed_start_gives_an_error_message() {
 fn one_worker_runs_several_jobs_on_data_sent_once() {
     // A sweep's pool: the data arrives with the first run and serves every later one,
     // including one on fewer images, without being used up or changed by them.
-    let first = start_text_with(MethodKind::Ayla, 40, 42);
+    let first = start_text_with(Method::Ayla, 40, 42);
     let data = worker_data(&first, &recorder().1);
-    let fewer = start_text_with(MethodKind::Normal, 24, 7);
+    let fewer = start_text_with(Method::Normal, 24, 7);
     let runs = [
         run_on(&data, &first),
         run_on(&data, &fewer),

@@ -1,23 +1,24 @@
-// The page's controller: wires the inputs, the data, the run (or sweep) and the chart
-// together, and keeps the status line, the progress rows and the log up to date.
+// The page's controller: wires the inputs, the data, the session (a single run or a sweep)
+// and the views together. What a run measured, its texts and its order live in Rust (a
+// Comparison or a SweepSession); this module applies the updates they answer with.
 
-import init, { export_csv, export_json, new_seed } from './pkg/ayla.js';
+import init, { Comparison, SweepSession, new_seed } from './pkg/ayla.js';
 import { buildInputs, checkInputs, fillFromQuery, peekInputs, recheckField, recheckMarked, setMode } from './inputs.js';
 import { DataError, dataset, loadedSizes, useFiles, useMnist } from './data.js';
-import { METHODS, startRun } from './run.js';
-import { addEpoch, epochsDrawn, exportPng, historyJson, setUpChart, startHistory } from './chart-view.js';
-import { hideSweep, planText, setUpSweep, startSweep } from './sweep.js';
-import { noteProgress } from './speed.js';
+import { poolSize } from './pool.js';
+import { startSession } from './session.js';
+import { buildRows, setRow } from './progress.js';
+import { epochsShown, redraw, setUpChart, show, shownComparison as figure } from './chart-view.js';
+import { hideSweep, planText, refresh, setUpSweep, showOverall, showSweep } from './sweep.js';
+import { noteRate } from './speed.js';
 import { download } from './download.js';
-import { duration, plural } from './format.js';
+import { plural } from './format.js';
 
 const $ = (id) => document.getElementById(id);
 
-// The run in progress, or null: { config, stop(), started, trainSize, last: {method: metrics}, finished }.
-// A sweep in progress is { sweep: true, stop(), started }.
-let run = null;
-// The config behind the history on the chart, for the exports.
-let chartConfig = null;
+// The session in progress ({ stop() }), or null; and what its updates redraw.
+let session = null;
+let view = null;
 
 export async function boot() {
   await init();
@@ -27,13 +28,14 @@ export async function boot() {
   document.querySelector(`input[name="mode"][value="${mode}"]`).checked = true;
   applyMode(mode);
   setUpChart();
-  setUpSweep((config) => {
-    chartConfig = config;
-    updateExports();
-  });
+  setUpSweep();
+  buildRows($('methods'), ['Normal', 'AYLA'], 'method');
   // An empty figure titled with the link's N1 and N2; a bad value in the link is marked now.
   const checked = checkInputs();
-  if (checked) startHistory(checked.config ?? checked.sweep.base);
+  if (checked) {
+    const config = checked.config ?? checked.sweep.base;
+    show(new Comparison(config, config.train_size));
+  }
   $('params').addEventListener('submit', train);
   $('params').addEventListener('change', (event) => {
     if (event.target.name === 'mode') {
@@ -49,13 +51,13 @@ export async function boot() {
   $('files').addEventListener('change', pickFiles);
   $('use-mnist').addEventListener('click', backToMnist);
   $('export-png').addEventListener('click', savePng);
-  $('export-json').addEventListener('click', () => saveMetrics(export_json, 'json', 'application/json'));
-  $('export-csv').addEventListener('click', () => saveMetrics(export_csv, 'csv', 'text/csv'));
+  $('export-json').addEventListener('click', () => saveFigure('json', 'application/json'));
+  $('export-csv').addEventListener('click', () => saveFigure('csv', 'text/csv'));
   addEventListener('keydown', (event) => {
-    if (event.key === 'Escape' && run && !event.defaultPrevented) stop();
+    if (event.key === 'Escape' && session && !event.defaultPrevented) stop();
   });
   $('train').disabled = false;
-  setStatus('idle', 'Ready. Set the parameters and press Train.');
+  setStatus({ state: 'idle', text: 'Ready. Set the parameters and press Train.' });
 }
 
 const currentMode = () => document.querySelector('input[name="mode"]:checked').value;
@@ -77,7 +79,7 @@ function showPlan() {
     : 'Fix the marked fields to see the sweep’s size.';
 }
 
-function setStatus(state, text) {
+function setStatus({ state, text }) {
   const status = $('status');
   status.dataset.state = state;
   status.textContent = text;
@@ -109,178 +111,93 @@ function addSeedButton() {
 
 async function train(event) {
   event.preventDefault();
-  if (run) return;
+  if (session) return;
   const checked = checkInputs();
   if (!checked) {
-    setStatus('idle', 'Not started: a parameter needs fixing (marked above).');
+    setStatus({ state: 'idle', text: 'Not started: a parameter needs fixing (marked above).' });
     return;
   }
-  const { config, query } = checked;
-  history.replaceState(null, '', `?${query}`);
+  history.replaceState(null, '', `?${checked.query}`);
   const aborter = new AbortController();
-  const current = {
-    config,
-    sweep: !config,
-    stop: () => aborter.abort(),
-    started: performance.now(),
-    last: {},
-    finished: new Set(),
-  };
-  run = current;
+  // Until the data is in, Stop only cancels the download.
+  const loading = { stop: () => aborter.abort() };
+  session = loading;
   setRunning(true);
-  setStatus('loading', 'Loading the data…');
+  setStatus({ state: 'loading', text: 'Loading the data…' });
   let data;
   try {
     data = await dataset(showDownload, aborter.signal);
   } catch (error) {
-    if (run === current) fail(error instanceof DataError ? error.message : `Loading the data failed: ${error.message}`);
+    if (session === loading) fail(error instanceof DataError ? error.message : `Loading the data failed: ${error.message}`);
     return;
   } finally {
     $('download').hidden = true;
   }
-  if (run !== current) return; // stopped while loading
+  if (session !== loading) return; // stopped while loading
   showData(data);
-  if (current.sweep) beginSweep(current, checked, data);
-  else begin(current, data);
-}
-
-function beginSweep(current, plan, data) {
-  const { sweep } = plan;
-  startHistory(sweep.base);
   $('log').textContent = '';
-  $('methods').hidden = true;
-  $('run-info').textContent = [
-    `Sweep: N1 ${sweep.n1.join(', ')}`,
-    `N2 ${sweep.n2.join(', ')}`,
-    plural(sweep.seeds, 'seed'),
-    `from seed ${sweep.base.seed}`,
-    plural(sweep.base.epochs, 'epoch'),
-    `${Math.min(sweep.base.train_size, data.sizes.train).toLocaleString('en')} training images`,
-  ].join(' · ');
-  chartConfig = null;
-  updateExports();
-  const ours = (handler) => (value) => run === current && handler(value);
-  current.stop = startSweep(plan, data, {
-    onDone: ours(finishSweep),
-    onFailure: ours(fail),
-    log: (line) => {
-      $('log').textContent += `${line}\n`;
-      console.log(line);
-    },
-  });
-  setStatus('training', `Sweep: ${plural(plan.jobs.length, 'run')} of ${plural(sweep.base.epochs, 'epoch')}…`);
+  session = checked.config ? startSingle(checked.config, data) : startSweep(checked, data);
 }
 
-function finishSweep(summary) {
-  run = null;
-  setRunning(false);
-  setStatus('done', summary);
-}
-
-function begin(current, data) {
-  const { config } = current;
+function startSingle(config, data) {
   hideSweep();
   $('methods').hidden = false;
-  current.trainSize = Math.min(config.train_size, data.sizes.train);
-  chartConfig = config;
-  startHistory(config);
-  $('log').textContent = '';
-  showRunInfo(config, current.trainSize, data);
-  for (const method of METHODS) setProgress(method, 0, 1, 'Starting…');
-  updateExports();
-  const ours = (handler) => (value) => run === current && handler(value);
-  current.stop = startRun(config, data.buffers, { onMessage: ours(onMessage), onFailure: ours(fail) });
-  setStatus('training', `Training ${plural(config.epochs, 'epoch')} on ${current.trainSize.toLocaleString('en')} images…`);
+  const comparison = new Comparison(config, Math.min(config.train_size, data.sizes.train));
+  $('run-info').textContent = comparison.describe(data.sizes.train);
+  show(comparison);
+  view = { rows: $('methods'), redraw };
+  const name = (slot, job) => (job ? `the ${job.method} worker` : 'a training worker');
+  return startSession(comparison, data.buffers, 2, { apply, name });
 }
 
-function onMessage(message) {
-  switch (message.type) {
-    case 'Progress':
-      return showProgress(message);
-    case 'Epoch':
-      return showEpoch(message);
-    case 'Done':
-      return methodDone(message.method);
-    case 'Error':
-      return fail(message.method ? `${message.method}: ${message.message}` : message.message);
+function startSweep(plan, data) {
+  $('methods').hidden = true;
+  const workers = poolSize(plan.jobs.length);
+  const sweep = new SweepSession(plan.sweep, data.sizes.train, workers);
+  $('run-info').textContent = sweep.describe();
+  buildRows($('pool'), Array.from({ length: workers }, (_, i) => `Worker ${i + 1}`), 'slot');
+  // An empty figure until a setting is chosen.
+  show(new Comparison(plan.sweep.base, plan.sweep.base.train_size));
+  showSweep(sweep);
+  view = { rows: $('pool'), redraw: refresh };
+  const name = (slot) => `sweep worker ${slot + 1}`;
+  return startSession(sweep, data.buffers, workers, { apply, name });
+}
+
+// Puts one of Rust's updates on the page.
+function apply({ rows, log, status, redraw: changed, epoch_rate: rate, overall, finished }) {
+  for (const row of rows) setRow(view.rows, row);
+  if (log.length) {
+    $('log').textContent += log.map((line) => `${line}\n`).join('');
+    for (const line of log) console.log(line);
   }
-}
-
-function showProgress(message) {
-  noteProgress(message);
-  const { method, epoch, batch, batches, samples_per_sec: rate, loss } = message;
-  const { config, trainSize } = run;
-  const left = (batches - batch) * config.batch_size + (config.epochs - epoch) * trainSize;
-  const parts = [
-    `Epoch ${epoch}/${config.epochs}`,
-    `batch ${batch}/${batches}`,
-    `${Math.round(rate).toLocaleString('en')} img/s`,
-    `loss ${loss === null ? 'not finite' : loss.toFixed(4)}`,
-    rate > 0 ? `ETA ${duration(left / rate)}` : 'ETA …',
-  ];
-  setProgress(method, batch, batches, parts.join(' · '));
-}
-
-function showEpoch({ method, metrics, log_line: line }) {
-  addEpoch(method, metrics);
-  $('log').textContent += `${line}\n`;
-  console.log(line);
-  run.last[method] = metrics;
+  if (rate) noteRate(rate);
+  if (overall) showOverall(overall);
+  if (changed) view.redraw();
+  if (status) setStatus(status);
+  if (finished) {
+    session = null;
+    setRunning(false);
+  }
   updateExports();
-  const epochs = METHODS.map((m) => `${m} ${run.last[m]?.epoch ?? 0}/${run.config.epochs}`);
-  setStatus('training', `Training: ${epochs.join(', ')} epochs done.`);
-}
-
-function methodDone(method) {
-  const last = run.last[method];
-  const text = last?.diverged_at
-    ? `Diverged in epoch ${last.epoch} at batch ${last.diverged_at}`
-    : `Done: ${plural(last?.epoch ?? 0, 'epoch')}, val acc ${last?.val_accuracy?.toFixed(4)}`;
-  setProgress(method, 1, 1, text, last?.diverged_at ? 'diverged' : 'done');
-  run.finished.add(method);
-  if (run.finished.size === METHODS.length) finish();
-}
-
-function finish() {
-  const { last, started } = run;
-  run = null;
-  setRunning(false);
-  const diverged = METHODS.filter((m) => last[m]?.diverged_at).map((m) => `${m} diverged.`);
-  const accuracy = METHODS.filter((m) => !last[m]?.diverged_at).map((m) => `${m} ${last[m].val_accuracy.toFixed(4)}`);
-  const summary = accuracy.length ? ` Final val acc: ${accuracy.join(', ')}.` : '';
-  setStatus('done', `Done in ${duration((performance.now() - started) / 1000)}.${summary} ${diverged.join(' ')}`.trim());
 }
 
 function stop() {
-  if (!run) return;
-  const { started } = run;
-  run.stop();
-  run = null;
+  if (!session) return;
+  const current = session;
+  session = null;
+  current.stop();
   setRunning(false);
-  for (const row of document.querySelectorAll('.run-progress:not([data-state])')) {
-    row.querySelector('.detail').textContent = 'Stopped';
-  }
-  setStatus('stopped', `Stopped after ${duration((performance.now() - started) / 1000)}. Press Train to start again.`);
+  if ($('status').dataset.state === 'loading') setStatus({ state: 'stopped', text: 'Stopped. Press Train to start again.' });
 }
 
-// Ends the run, if any, and shows what went wrong; the controls come back.
+// Ends the session, if any, and shows what went wrong; the controls come back.
 export function fail(text) {
-  if (run) {
-    run.stop();
-    run = null;
-  }
+  const current = session;
+  session = null;
+  current?.stop();
   setRunning(false);
-  setStatus('error', text);
-}
-
-function setProgress(method, value, max, text, state) {
-  const row = document.querySelector(`.run-progress[data-method="${method}"]`);
-  const bar = row.querySelector('progress');
-  bar.max = max;
-  bar.value = value;
-  row.querySelector('.detail').textContent = text;
-  if (state) row.dataset.state = state;
-  else delete row.dataset.state;
+  setStatus({ state: 'error', text });
 }
 
 function showDownload(received, total) {
@@ -305,31 +222,17 @@ function showData(data) {
     : `Using ${data.label}: ${count}.`;
 }
 
-function showRunInfo(config, trainSize, data) {
-  const parts = [
-    `Seed ${config.seed}`,
-    `N1 ${config.n1}`,
-    `N2 ${config.n2}`,
-    plural(config.epochs, 'epoch'),
-    `batch ${config.batch_size}`,
-    `lr ${config.learning_rate}`,
-    `${config.hidden} hidden units`,
-    `${trainSize.toLocaleString('en')} of ${data.sizes.train.toLocaleString('en')} training images`,
-  ];
-  $('run-info').textContent = parts.join(' · ');
-}
-
 async function pickFiles() {
   const files = $('files').files;
   if (!files.length) return;
-  setStatus('loading', `Reading ${plural(files.length, 'file')}…`);
+  setStatus({ state: 'loading', text: `Reading ${plural(files.length, 'file')}…` });
   try {
     const data = await useFiles(files);
     showData(data);
     $('use-mnist').hidden = false;
-    setStatus('idle', 'Your files are loaded. Press Train.');
+    setStatus({ state: 'idle', text: 'Your files are loaded. Press Train.' });
   } catch (error) {
-    setStatus('error', error instanceof DataError ? error.message : `Reading the files failed: ${error.message}`);
+    setStatus({ state: 'error', text: error instanceof DataError ? error.message : `Reading the files failed: ${error.message}` });
   } finally {
     $('files').value = '';
   }
@@ -342,15 +245,15 @@ function backToMnist() {
 }
 
 function updateExports() {
-  const none = epochsDrawn() === 0;
+  const none = epochsShown() === 0;
   for (const id of ['export-png', 'export-json', 'export-csv']) $(id).disabled = none;
 }
 
 async function savePng() {
-  download(await exportPng(), 'mnist_comparison.png');
+  download(await figure().export_png(), 'mnist_comparison.png');
 }
 
-function saveMetrics(format, extension, type) {
-  const text = format(chartConfig, historyJson());
+function saveFigure(extension, type) {
+  const text = extension === 'json' ? figure().export_json() : figure().export_csv();
   download(new Blob([text], { type }), `mnist_comparison.${extension}`);
 }

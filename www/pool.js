@@ -7,7 +7,7 @@
 // (compiling is the slow part of starting one), and the data goes to them as Blobs, which
 // cross without a copy: each worker reads its own, off the page's thread.
 
-import { decode_message, start_message } from './pkg/ayla.js';
+import { message_type, start_message } from './pkg/ayla.js';
 
 // The compiled module, shared by every worker of the page (compiled at the first run).
 let compiled = null;
@@ -35,9 +35,10 @@ export function poolSize(runs) {
   return Math.max(1, Math.min(cores, MAX_WORKERS, runs));
 }
 
-// Runs `jobs` ({id, method, config}, as check_sweep plans them) on `size` workers, in
-// order, with `buffers` the four IDX files (Blobs, in data_files() order). Callbacks: `onJob(job, slot)` when a worker starts a run, `onMessage(job,
-// message, slot)` for every decoded message but Ready, `onIdle(slot)` when a worker has
+// Runs `jobs` ({id, method, config}, as Rust plans them) on `size` workers, in order, with
+// `buffers` the four IDX files (Blobs, in data_files() order). Callbacks: `onJob(job, slot)`
+// when a worker starts a run, `onMessage(job, text, slot)` for every well-formed message but
+// Ready (its text, for Rust to read), `onIdle(slot)` when a worker has
 // nothing left (it is then terminated), `onFailure(text)` for anything that went wrong
 // outside the protocol. `name(slot, job)` names a worker in those texts (`job` is null
 // before its first run). Returns a function that stops the pool.
@@ -76,16 +77,16 @@ export function startPool(jobs, buffers, size, callbacks) {
       onJob(job, slot);
     };
     worker.onmessage = ({ data }) => {
-      let message;
+      let type;
       try {
-        message = decode_message(data);
+        type = message_type(data);
       } catch (error) {
         says(slot, job, `sent something unreadable: ${error.message}`);
         return;
       }
-      if (message.type === 'Ready') return giveNext();
-      onMessage(job, message, slot);
-      if (message.type === 'Done') giveNext();
+      if (type === 'Ready') return giveNext();
+      onMessage(job, data, slot);
+      if (type === 'Done') giveNext();
     };
     worker.onerror = (event) => {
       event.preventDefault();

@@ -17,9 +17,9 @@ function read() {
   }
 }
 
-// Notes a Progress message's rate at the end of an epoch (the epoch's average).
-export function noteProgress({ method, batch, batches, samples_per_sec: rate }) {
-  if (batch !== batches || !(rate > 0)) return;
+// Notes a method's rate over a whole epoch ({method, samples_per_sec}, from Rust).
+export function noteRate({ method, samples_per_sec: rate }) {
+  if (!(rate > 0)) return;
   measured[method === 'Normal' ? 'normal' : 'ayla'] = rate;
   if (measured.normal && measured.ayla) {
     try {

@@ -19,6 +19,8 @@ pub enum ChartError {
     BadSize {
         width: u32,
         height: u32,
+        /// The largest side a canvas may have.
+        max: u32,
     },
     /// The backend refused to draw (e.g. the canvas lost its context).
     Drawing(String),
@@ -82,11 +84,10 @@ impl fmt::Display for ChartError {
                     "Epoch {epoch} is outside the chart's epochs 1 to {last}."
                 )
             }
-            ChartError::BadSize { width, height } => write!(
+            ChartError::BadSize { width, height, max } => write!(
                 f,
-                "Cannot export a {width}×{height} image: each side must be between 1 and {} \
-                 pixels.",
-                super::figure::MAX_EXPORT_SIDE
+                "Cannot export a {width}×{height} image: each side must be between 1 and {max} \
+                 pixels."
             ),
             ChartError::Drawing(e) => write!(f, "The chart could not be drawn: {e}."),
             ChartError::HeatMapJson(e) => write!(f, "The sweep heat map is not valid: {e}."),

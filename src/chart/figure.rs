@@ -12,81 +12,16 @@ use serde::Serialize;
 
 use super::axes::{epoch_ticks, format_tick, nice_ticks, x_range, y_range, YScale};
 use super::legend;
-use super::{ChartError, History, MethodName, Metric, Run};
+use super::style::{drawing, exponent, fit_title, scale_for, widest, FittedTitle, Pen, Theme};
+use super::{ChartError, History, Metric, Run};
 
 /// The exported PNG's size in device pixels: the page's figure at 1.5×, legible in print.
 pub const EXPORT_WIDTH: u32 = 1800;
 pub const EXPORT_HEIGHT: u32 = 700;
-/// Larger canvases fail to allocate in some browsers.
-pub(super) const MAX_EXPORT_SIDE: u32 = 8192;
 
 /// The CSS size the fonts and strokes are designed for; exports scale up from it.
 const DESIGN_WIDTH: f64 = 1200.0;
 const DESIGN_HEIGHT: f64 = 450.0;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Theme {
-    Light,
-    Dark,
-}
-
-impl Theme {
-    /// The page's theme flag: "light" or "dark".
-    pub fn parse(name: &str) -> Result<Theme, ChartError> {
-        match name {
-            "light" => Ok(Theme::Light),
-            "dark" => Ok(Theme::Dark),
-            other => Err(ChartError::UnknownTheme(other.to_string())),
-        }
-    }
-
-    pub fn palette(self) -> Palette {
-        match self {
-            // The original's colours: Normal black, AYLA blue, on white.
-            Theme::Light => Palette {
-                background: RGBColor(255, 255, 255),
-                text: RGBColor(34, 34, 34),
-                axis: RGBColor(118, 118, 118),
-                grid: RGBColor(230, 230, 230),
-                muted: RGBColor(180, 180, 180),
-                normal: RGBColor(0, 0, 0),
-                ayla: RGBColor(0, 0, 255),
-            },
-            // Black would vanish on a dark background: Normal takes the ink colour and
-            // AYLA a lighter blue, keeping "Normal = ink, AYLA = blue".
-            Theme::Dark => Palette {
-                background: RGBColor(24, 26, 31),
-                text: RGBColor(226, 228, 233),
-                axis: RGBColor(140, 145, 155),
-                grid: RGBColor(50, 54, 62),
-                muted: RGBColor(95, 100, 110),
-                normal: RGBColor(236, 236, 236),
-                ayla: RGBColor(110, 155, 255),
-            },
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Palette {
-    pub background: RGBColor,
-    pub text: RGBColor,
-    pub axis: RGBColor,
-    pub grid: RGBColor,
-    /// Legend entries of hidden series.
-    pub muted: RGBColor,
-    pub normal: RGBColor,
-    pub ayla: RGBColor,
-}
-
-impl Palette {
-    pub fn method(&self, method: MethodName) -> RGBColor {
-        match method {
-            MethodName::Normal => self.normal,
-            MethodName::Ayla => self.ayla,
-        }
-    }
-}
 
 /// The figure's panels, left to right (or top to bottom on a narrow canvas).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,6 +76,29 @@ pub struct Layout {
     pub panels: Vec<PanelLayout>,
 }
 
+impl Layout {
+    /// The epoch under a point (CSS pixels from the figure's corner), if the point is in a
+    /// panel: the nearest epoch that has been measured (1..=`measured`).
+    pub fn epoch_at(&self, x: f64, y: f64, measured: usize) -> Option<usize> {
+        if measured == 0 {
+            return None;
+        }
+        let panel = self.panels.iter().find(|p| {
+            (p.left..=p.left + p.width).contains(&x) && (p.top..=p.top + p.height).contains(&y)
+        })?;
+        let epoch = panel.x_min + (x - panel.left) / panel.width * (panel.x_max - panel.x_min);
+        Some((epoch.round().max(1.0) as usize).min(measured))
+    }
+
+    /// Where an epoch sits across the first panel (CSS pixels), for the keyboard's readout.
+    pub fn x_of_epoch(&self, epoch: usize) -> f64 {
+        self.panels.first().map_or(0.0, |p| {
+            let span = (p.x_max - p.x_min).max(f64::EPSILON);
+            p.left + (epoch as f64 - p.x_min) / span * p.width
+        })
+    }
+}
+
 /// One panel's plot area and the data values at its edges: `x_min` at `left`, `x_max` at
 /// `left + width`, `y_max` at `top`, `y_min` at `top + height`. Epochs run 1..=`epochs`;
 /// the x range is padded by a fraction of an epoch on both sides.
@@ -162,20 +120,6 @@ pub struct PanelLayout {
 /// legible as the page's; an error for sizes a canvas cannot have.
 pub fn export_scale(width: u32, height: u32) -> Result<f64, ChartError> {
     scale_for((width, height), (DESIGN_WIDTH, DESIGN_HEIGHT))
-}
-
-/// Device pixels per design pixel for a `size` export of a drawing designed at `design`
-/// CSS pixels (the figure's and the heat map's export scales).
-pub(super) fn scale_for(
-    (width, height): (u32, u32),
-    (design_width, design_height): (f64, f64),
-) -> Result<f64, ChartError> {
-    let fits = |side: u32| (1..=MAX_EXPORT_SIDE).contains(&side);
-    if !(fits(width) && fits(height)) {
-        return Err(ChartError::BadSize { width, height });
-    }
-    let scale = (f64::from(width) / design_width).min(f64::from(height) / design_height);
-    Ok(scale.clamp(0.5, 6.0))
 }
 
 /// (rows, columns) of panels: side by side on a wide figure, stacked on a narrow one
@@ -203,8 +147,10 @@ pub fn draw<DB: DrawingBackend>(
     root.fill(&pen.palette.background).map_err(drawing)?;
     let (width, height) = root.dim_in_pixel();
 
-    let (title_area, rest) = root.split_vertically(pen.px(34.0));
-    draw_title(&title_area, history, &pen)?;
+    let title = fitted_title(root, history, &pen)?;
+    let title_height = pen.px(TITLE_LINE) * title.lines.len() as i32 + pen.px(12.0);
+    let (title_area, rest) = root.split_vertically(title_height);
+    draw_title(&title_area, title, &pen)?;
     let entries = legend::entries(history, &pen.palette);
     let legend_height = legend::height(root, &entries, &pen)?;
     let (legend_area, body) = rest.split_vertically(legend_height);
@@ -226,65 +172,39 @@ pub fn draw<DB: DrawingBackend>(
     })
 }
 
-/// Design sizes turned into device pixels, and the theme's colours.
-pub(super) struct Pen {
-    pub palette: Palette,
-    pub scale: f64,
-}
+/// Design height of a title line.
+const TITLE_LINE: f64 = 22.0;
 
-impl Pen {
-    pub fn px(&self, design: f64) -> i32 {
-        (design * self.scale).round().max(1.0) as i32
-    }
-
-    pub fn font(&self, design_size: f64, color: RGBColor) -> TextStyle<'static> {
-        let size = design_size * self.scale;
-        FontDesc::new(FontFamily::SansSerif, size, FontStyle::Normal).color(&color)
-    }
-
-    pub fn bold_font(&self, design_size: f64, color: RGBColor) -> TextStyle<'static> {
-        let size = design_size * self.scale;
-        FontDesc::new(FontFamily::SansSerif, size, FontStyle::Bold).color(&color)
-    }
-
-    pub fn line(&self, color: RGBColor, design_width: f64) -> ShapeStyle {
-        color.stroke_width(self.px(design_width) as u32)
-    }
-}
-
-pub(super) fn drawing<E: std::fmt::Display>(e: E) -> ChartError {
-    ChartError::Drawing(e.to_string())
-}
-
-/// "MNIST: Normal vs AYLA (N1=0.95, N2=1.0)", as the original titled its figure.
-fn draw_title<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
+/// "MNIST: Normal vs AYLA (N1=0.95, N2=1.0)", as the original titled its figure, in the
+/// largest size that fits the width; on a phone, on two lines.
+fn fitted_title<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
     history: &History,
     pen: &Pen,
-) -> Result<(), ChartError> {
+) -> Result<FittedTitle, ChartError> {
     let title = format!(
         "MNIST: Normal vs AYLA (N1={}, N2={})",
         exponent(history.n1),
         exponent(history.n2)
     );
-    let (width, height) = area.dim_in_pixel();
-    let style = pen
-        .bold_font(17.0, pen.palette.text)
-        .pos(Pos::new(HPos::Center, VPos::Center));
-    let centre = (width as i32 / 2, height as i32 / 2 + pen.px(3.0));
-    area.draw(&Text::new(title, centre, style)).map_err(drawing)
+    let room = root.dim_in_pixel().0 as i32 - 2 * pen.px(8.0);
+    let sizes = [17.0, 16.0, 15.0, 14.0, 13.0];
+    fit_title(root, &title, room, &sizes, Some(" ("), pen)
 }
 
-/// An exponent as the user typed it: "1.0" rather than "1", "0.95" rather than the f32
-/// round trip "0.949999988079071".
-pub(super) fn exponent(value: f64) -> String {
-    let fixed = format!("{value:.6}");
-    let trimmed = fixed.trim_end_matches('0');
-    if trimmed.ends_with('.') {
-        format!("{trimmed}0")
-    } else {
-        trimmed.to_string()
+fn draw_title<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: FittedTitle,
+    pen: &Pen,
+) -> Result<(), ChartError> {
+    let width = area.dim_in_pixel().0 as i32;
+    let style = title.font.pos(Pos::new(HPos::Center, VPos::Center));
+    for (k, line) in title.lines.into_iter().enumerate() {
+        let y = pen.px(6.0) + pen.px(TITLE_LINE) * k as i32 + pen.px(TITLE_LINE) / 2 + pen.px(3.0);
+        area.draw(&Text::new(line, (width / 2, y), style.clone()))
+            .map_err(drawing)?;
     }
+    Ok(())
 }
 
 type PanelChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<TickedAxis, TickedAxis>>;
@@ -415,20 +335,6 @@ fn draw_panel<DB: DrawingBackend>(
         y_max,
         epochs: last,
     })
-}
-
-/// The width in device pixels of the widest of these labels.
-pub(super) fn widest<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    labels: &[String],
-    font: &TextStyle,
-) -> Result<i32, ChartError> {
-    let mut widest = 0;
-    for label in labels {
-        let (width, _) = area.estimate_text_size(label, font).map_err(drawing)?;
-        widest = widest.max(width as i32);
-    }
-    Ok(widest)
 }
 
 /// One run's metric: solid for training, dashed for validation, broken where the values

@@ -3,7 +3,8 @@
 use serde::Deserialize;
 
 use super::ChartError;
-use crate::train::EpochMetrics;
+use crate::history::{Metric, Run};
+use crate::method::Method;
 
 /// The whole history of a comparison, as the page sends it (JSON):
 /// `{ "n1": 0.95, "n2": 1.0, "epochs": 5, "runs": [Run...], "hidden": ["AYLA val_loss"] }`.
@@ -19,94 +20,8 @@ pub struct History {
     pub hidden: Vec<String>,
 }
 
-/// One method's metrics so far: `{ "method": "AYLA", "metrics": [...], "diverged": false }`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Run {
-    pub method: MethodName,
-    pub metrics: Vec<EpochMetrics>,
-    #[serde(default)]
-    pub diverged: bool,
-}
-
-/// The two methods under their chart names (`Method::label()` in the core).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-pub enum MethodName {
-    Normal,
-    #[serde(rename = "AYLA")]
-    Ayla,
-}
-
-impl MethodName {
-    pub const ALL: [MethodName; 2] = [MethodName::Normal, MethodName::Ayla];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            MethodName::Normal => "Normal",
-            MethodName::Ayla => "AYLA",
-        }
-    }
-}
-
-/// The per-epoch quantities a series can show.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Metric {
-    Accuracy,
-    ValAccuracy,
-    Loss,
-    ValLoss,
-    GradNorm,
-}
-
-impl Metric {
-    /// In the order the readout lists them.
-    pub const ALL: [Metric; 5] = [
-        Metric::Accuracy,
-        Metric::ValAccuracy,
-        Metric::Loss,
-        Metric::ValLoss,
-        Metric::GradNorm,
-    ];
-
-    /// The metric's part of a series name, as the page writes it in `hidden`.
-    pub fn key(self) -> &'static str {
-        match self {
-            Metric::Accuracy => "accuracy",
-            Metric::ValAccuracy => "val_accuracy",
-            Metric::Loss => "loss",
-            Metric::ValLoss => "val_loss",
-            Metric::GradNorm => "grad_norm",
-        }
-    }
-
-    /// The short name used in the hover readout.
-    pub fn short_label(self) -> &'static str {
-        match self {
-            Metric::Accuracy => "acc",
-            Metric::ValAccuracy => "val acc",
-            Metric::Loss => "loss",
-            Metric::ValLoss => "val loss",
-            Metric::GradNorm => "grad",
-        }
-    }
-
-    /// Validation series are drawn dashed, training series solid.
-    pub fn is_validation(self) -> bool {
-        matches!(self, Metric::ValAccuracy | Metric::ValLoss)
-    }
-
-    pub fn value(self, m: &EpochMetrics) -> f32 {
-        match self {
-            Metric::Accuracy => m.accuracy,
-            Metric::ValAccuracy => m.val_accuracy,
-            Metric::Loss => m.loss,
-            Metric::ValLoss => m.val_loss,
-            Metric::GradNorm => m.grad_norm,
-        }
-    }
-}
-
 /// A series' name as the page knows it: "<method> <metric>", e.g. "AYLA val_loss".
-pub fn series_name(method: MethodName, metric: Metric) -> String {
+pub fn series_name(method: Method, metric: Metric) -> String {
     format!("{} {}", method.label(), metric.key())
 }
 
@@ -124,7 +39,7 @@ impl History {
         Ok(history)
     }
 
-    pub fn is_visible(&self, method: MethodName, metric: Metric) -> bool {
+    pub fn is_visible(&self, method: Method, metric: Metric) -> bool {
         let name = series_name(method, metric);
         !self.hidden.contains(&name)
     }
@@ -155,53 +70,9 @@ impl History {
 }
 
 fn is_series_name(name: &str) -> bool {
-    MethodName::ALL.iter().any(|&method| {
+    [Method::Normal, Method::Ayla].iter().any(|&method| {
         Metric::ALL
             .iter()
             .any(|&metric| series_name(method, metric) == name)
     })
-}
-
-impl Run {
-    /// The epoch in which the run broke, if it did: the first epoch that reports a
-    /// non-finite loss batch, or (when only the flag says so) the first epoch whose loss
-    /// is not finite, or else the epoch after its last report.
-    pub fn diverged_epoch(&self) -> Option<usize> {
-        if let Some(m) = self.metrics.iter().find(|m| m.diverged_at.is_some()) {
-            return Some(m.epoch);
-        }
-        if !self.diverged {
-            return None;
-        }
-        let broken = self.metrics.iter().find(|m| !m.loss.is_finite());
-        let after_last = self.metrics.last().map_or(1, |m| m.epoch + 1);
-        Some(broken.map_or(after_last, |m| m.epoch))
-    }
-
-    pub fn at(&self, epoch: usize) -> Option<&EpochMetrics> {
-        self.metrics.iter().find(|m| m.epoch == epoch)
-    }
-
-    /// The stretches of consecutive finite (epoch, value) points of one metric: a line is
-    /// drawn through each, and nothing where the values are not finite.
-    pub fn segments(&self, metric: Metric) -> Vec<Vec<(f64, f64)>> {
-        let mut segments = vec![Vec::new()];
-        for m in &self.metrics {
-            let value = metric.value(m);
-            match segments.last_mut() {
-                Some(segment) if value.is_finite() => {
-                    segment.push((m.epoch as f64, f64::from(value)));
-                }
-                Some(segment) if !segment.is_empty() => segments.push(Vec::new()),
-                _ => {}
-            }
-        }
-        segments.retain(|segment| !segment.is_empty());
-        segments
-    }
-
-    /// The last finite (epoch, value) of one metric: where a diverged run is marked.
-    pub fn last_finite(&self, metric: Metric) -> Option<(f64, f64)> {
-        self.segments(metric).last()?.last().copied()
-    }
 }

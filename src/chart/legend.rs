@@ -6,7 +6,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::figure::{drawing, Palette, Pen};
+use super::style::{drawing, Palette, Pen};
 use super::{ChartError, History, Metric};
 
 /// The solid lines; the gradient norm is measured on training batches.

@@ -9,16 +9,7 @@ use crate::bench;
 use crate::mnist::Dataset;
 use crate::web::js::{to_js, JsImageFile};
 
-#[wasm_bindgen]
-extern "C" {
-    /// `performance.now()`, in milliseconds, on the page or in a worker.
-    #[wasm_bindgen(js_namespace = performance, js_name = now)]
-    fn performance_now() -> f64;
-}
-
-fn clock() -> f64 {
-    performance_now() / 1e3
-}
+use crate::web::clock::seconds as clock;
 
 /// Dense-equivalent floating-point operations of one epoch of one method (see
 /// `model::epoch_flops`), for the page benchmark's GFLOP/s.

@@ -1,5 +1,5 @@
-//! The comparison figure for the page: draw it on a canvas, read values under the pointer,
-//! export it as a PNG. The drawing itself lives in `crate::chart`.
+//! Drawing on the page's canvases: the comparison figure on a canvas or into a PNG, and the
+//! canvas plumbing the heat map shares. The drawing itself lives in `crate::chart`.
 
 use js_sys::{Function, Promise};
 use plotters::prelude::IntoDrawingArea;
@@ -8,52 +8,26 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
 
 use super::canvas::canvas_backend;
-use super::js::to_js;
-use crate::chart::{self, History, Theme, EXPORT_HEIGHT, EXPORT_WIDTH};
+use crate::chart::{self, History, Theme};
 
-/// Draws the whole figure from the whole history (a JSON string, see `chart::History`) in
-/// the "light" or "dark" theme. The canvas's backing store is sized to its CSS size ×
-/// devicePixelRatio first, so it is crisp on HiDPI screens.
-///
-/// Returns the layout, in CSS pixels relative to the canvas:
-/// `{ width, height, panels: [{ name, left, top, width, height, x_min, x_max, y_min, y_max,
-/// epochs }] }`, so the page can map a pointer to an epoch.
-#[wasm_bindgen]
+/// Draws the whole figure from `history` in `theme`, the canvas's backing store sized to
+/// its CSS size × devicePixelRatio first, so it is crisp on HiDPI screens. Returns where the
+/// panels landed, in CSS pixels relative to the canvas.
 pub fn draw_chart(
     canvas: &HtmlCanvasElement,
-    history_json: &str,
-    theme: &str,
-) -> Result<JsValue, JsError> {
-    let history = History::parse(history_json)?;
-    let theme = Theme::parse(theme)?;
+    history: &History,
+    theme: Theme,
+) -> Result<chart::Layout, JsError> {
     let scale = fit_backing_store(canvas);
-    let layout = draw_on(canvas, &history, theme, scale)?;
-    to_js(&layout)
-}
-
-/// The readout for the epoch under the pointer: every visible series' value at that epoch.
-#[wasm_bindgen]
-pub fn readout(history_json: &str, epoch: usize) -> Result<String, JsError> {
-    let history = History::parse(history_json)?;
-    Ok(chart::readout(&history, epoch)?)
+    draw_on(canvas, history, theme, scale)
 }
 
 /// Draws the figure, light theme on white, on a detached canvas of `width`×`height` device
-/// pixels (1800×700 when not given) and resolves to its PNG `Blob`.
-#[wasm_bindgen]
-pub fn export_png(
-    history_json: &str,
-    width: Option<u32>,
-    height: Option<u32>,
-) -> Result<Promise, JsError> {
-    let history = History::parse(history_json)?;
-    let (width, height) = (
-        width.unwrap_or(EXPORT_WIDTH),
-        height.unwrap_or(EXPORT_HEIGHT),
-    );
+/// pixels and resolves to its PNG `Blob`.
+pub fn export_png(history: &History, width: u32, height: u32) -> Result<Promise, JsError> {
     let scale = chart::export_scale(width, height)?;
     let canvas = detached_canvas(width, height)?;
-    draw_on(&canvas, &history, Theme::Light, scale)?;
+    draw_on(&canvas, history, Theme::Light, scale)?;
     Ok(png_blob(canvas))
 }
 

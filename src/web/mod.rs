@@ -5,9 +5,12 @@
 pub mod bench;
 pub mod canvas;
 pub mod chart;
+pub mod clock;
+pub mod comparison;
 pub mod heatmap;
 mod js;
 pub mod page;
 pub mod start;
 pub mod sweep;
+pub mod sweep_session;
 pub mod worker;

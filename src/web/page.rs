@@ -8,9 +8,10 @@ use wasm_bindgen::prelude::*;
 
 use super::js::{from_js, to_js, JsImageFile};
 use crate::config::{Config, FieldError, FIELDS};
-use crate::export::{self, Record};
+use crate::export;
+use crate::method::Method;
 use crate::mnist;
-use crate::protocol::{FromWorker, MethodKind, ToWorker, DATA_FILES};
+use crate::protocol::{FromWorker, ToWorker, DATA_FILES};
 
 /// The parameters' specs (`key, input_id, label, default, min, max, min_exclusive,
 /// integer, help`), in display order: the page builds its inputs from these.
@@ -53,16 +54,17 @@ pub fn check_inputs(values: JsValue) -> Result<JsValue, JsError> {
 #[wasm_bindgen]
 pub fn start_message(config: JsValue, method: JsValue) -> Result<String, JsError> {
     let config: Config = from_js(&config, "config")?;
-    let method: MethodKind = from_js(&method, "method name")?;
+    let method: Method = from_js(&method, "method name")?;
     Ok(ToWorker::Start { config, method }.encode())
 }
 
-/// A worker's message text as a plain object (`{type, …}`, see `crate::protocol`);
-/// throws with the reason if it is malformed.
+/// The type of a worker's message (`"Ready"`, `"Progress"`, `"Epoch"`, `"Done"`, `"Error"`),
+/// for the worker pool, which hands a worker its next run after `Ready` and `Done`; throws
+/// with the reason if the message is malformed.
 #[wasm_bindgen]
-pub fn decode_message(text: &str) -> Result<JsValue, JsError> {
+pub fn message_type(text: &str) -> Result<String, JsError> {
     let message = FromWorker::decode(text).map_err(|e| JsError::new(&e.to_string()))?;
-    to_js(&message)
+    Ok(message.type_name().to_string())
 }
 
 /// Image counts of a checked dataset.
@@ -87,6 +89,7 @@ pub fn check_dataset(
         .map_err(|e| JsError::new(&format!("Training files: {e}")))?;
     let test = mnist::check_idx_file(&JsImageFile(test_images), test_labels)
         .map_err(|e| JsError::new(&format!("Test files: {e}")))?;
+    mnist::check_not_empty(train, test).map_err(|e| JsError::new(&e.to_string()))?;
     to_js(&DatasetSize { train, test })
 }
 
@@ -95,21 +98,4 @@ pub fn check_dataset(
 #[wasm_bindgen]
 pub fn new_seed() -> Result<u32, JsError> {
     getrandom::u32().map_err(|e| JsError::new(&format!("No secure random source: {e}.")))
-}
-
-/// The run's metrics and parameters as pretty JSON.
-#[wasm_bindgen]
-pub fn export_json(config: JsValue, history_json: &str) -> Result<String, JsError> {
-    Ok(record(config, history_json)?.to_json())
-}
-
-/// The run's metrics, one CSV row per epoch and method, each with the parameters.
-#[wasm_bindgen]
-pub fn export_csv(config: JsValue, history_json: &str) -> Result<String, JsError> {
-    Ok(record(config, history_json)?.to_csv())
-}
-
-fn record(config: JsValue, history_json: &str) -> Result<Record, JsError> {
-    let config: Config = from_js(&config, "config")?;
-    Record::from_history(config, history_json).map_err(|e| JsError::new(&e))
 }

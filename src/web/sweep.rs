@@ -1,6 +1,5 @@
-//! The page's entry points for sweeps: the seeds input, checking a sweep's inputs into
-//! its run plan, the time estimate, the results table and heat map, and the exports.
-//! The logic lives in `crate::sweep`.
+//! The page's entry points for planning a sweep: the seeds input, checking a sweep's inputs
+//! into its run plan, and the time estimate. A running sweep is a `SweepSession`.
 
 use std::collections::HashMap;
 
@@ -9,7 +8,8 @@ use wasm_bindgen::prelude::*;
 
 use super::js::{from_js, to_js};
 use crate::config::FieldError;
-use crate::sweep::{Job, Speed, Sweep, SweepRecord, SEEDS_FIELD};
+use crate::protocol::Job;
+use crate::sweep::{Speed, Sweep, SEEDS_FIELD};
 
 /// The seeds input's spec, in the shape of `fields()`.
 #[wasm_bindgen]
@@ -71,39 +71,4 @@ pub fn sweep_estimate(
 #[wasm_bindgen]
 pub fn bench_speed() -> Result<JsValue, JsError> {
     to_js(&Speed::BENCH)
-}
-
-/// The results table's rows for a sweep record (`{sweep, results: [{job, metrics,
-/// done}]}`, see `crate::sweep::SweepRecord`): Normal first, then every setting.
-#[wasm_bindgen]
-pub fn sweep_rows(record_json: &str) -> Result<JsValue, JsError> {
-    to_js(&record(record_json)?.rows())
-}
-
-/// The table and every run's epochs as pretty JSON, with every parameter and the link.
-#[wasm_bindgen]
-pub fn export_sweep_json(record_json: &str) -> Result<String, JsError> {
-    Ok(record(record_json)?.to_json())
-}
-
-/// The table as CSV, one line per row, each with every parameter.
-#[wasm_bindgen]
-pub fn export_sweep_csv(record_json: &str) -> Result<String, JsError> {
-    Ok(record(record_json)?.to_csv())
-}
-
-fn record(json: &str) -> Result<SweepRecord, JsError> {
-    SweepRecord::parse(json).map_err(|e| JsError::new(&e))
-}
-
-/// The heat map of a sweep record (see `crate::chart::HeatMap`) as JSON for
-/// `draw_heatmap` and `export_heatmap_png`, with cell (`i`, `j`) outlined if given.
-#[wasm_bindgen]
-pub fn sweep_heat_map(
-    record_json: &str,
-    i: Option<usize>,
-    j: Option<usize>,
-) -> Result<String, JsError> {
-    let map = record(record_json)?.heat_map(i.zip(j));
-    Ok(serde_json::to_string(&map)?)
 }

@@ -6,20 +6,17 @@ use std::sync::Arc;
 
 use wasm_bindgen::prelude::*;
 
+use super::clock::seconds as now;
 use super::js::JsImageFile;
-use crate::mnist::Dataset;
-use crate::protocol::{FromWorker, MethodKind, ProgressMeter, ToWorker};
+use crate::method::Method;
+use crate::mnist::{self, Dataset};
+use crate::protocol::{FromWorker, ProgressMeter, ToWorker};
 use crate::train::Trainer;
 
 /// The `Ready` message, posted once the module is loaded.
 #[wasm_bindgen]
 pub fn ready_message() -> String {
     FromWorker::Ready.encode()
-}
-
-/// Seconds since the epoch, for the trainer's epoch timing and the progress throttle.
-fn now() -> f64 {
-    js_sys::Date::now() / 1000.0
 }
 
 /// The four IDX files, parsed and indexed once per worker and kept for every run it is
@@ -50,6 +47,7 @@ impl WorkerData {
             .and_then(|train| {
                 let test = Dataset::from_idx_file(&JsImageFile(test_images), test_labels)
                     .map_err(|e| format!("Test files: {e}"))?;
+                mnist::check_not_empty(train.len(), test.len()).map_err(|e| e.to_string())?;
                 Ok((train, test))
             });
         match loaded {
@@ -72,7 +70,7 @@ impl WorkerData {
 #[wasm_bindgen]
 pub struct WorkerRun {
     trainer: Trainer,
-    method: MethodKind,
+    method: Method,
     batch_size: usize,
     train_len: usize,
     /// Called with each message's text; in the worker it is `postMessage`.
@@ -100,13 +98,7 @@ impl WorkerRun {
             Arc::clone(&data.train)
         };
         let train_len = train.len();
-        let trainer = Trainer::new(
-            config,
-            method.method(&config),
-            train,
-            Arc::clone(&data.test),
-            now,
-        );
+        let trainer = Trainer::new(config, method, train, Arc::clone(&data.test), now);
         Ok(Some(WorkerRun {
             trainer,
             method,
@@ -163,7 +155,7 @@ fn send(post: &js_sys::Function, message: &FromWorker) -> Result<(), JsValue> {
 /// Posts an `Error` for a run that cannot start.
 fn refuse<T>(
     post: &js_sys::Function,
-    method: Option<MethodKind>,
+    method: Option<Method>,
     message: String,
 ) -> Result<Option<T>, JsValue> {
     send(post, &FromWorker::Error { method, message })?;

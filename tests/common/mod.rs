@@ -67,3 +67,36 @@ pub fn no_clock() -> f64 {
 pub fn rel_diff(a: f64, b: f64) -> f64 {
     (a - b).abs() / b.abs().max(1e-12)
 }
+
+/// The network's logits for one image, written out plainly in f64 from parameters in the
+/// Dense layout (w1 784 × hidden, b1, w2 hidden × 10, b2), sharing no code with the model.
+pub fn reference_logits(params: &[Vec<f64>; 4], image: &[u8]) -> Vec<f64> {
+    let [w1, b1, w2, b2] = params;
+    let hidden = b1.len();
+    let x: Vec<f64> = image.iter().map(|&p| f64::from(p) / 255.0).collect();
+    let h: Vec<f64> = (0..hidden)
+        .map(|j| (b1[j] + (0..x.len()).map(|k| x[k] * w1[k * hidden + j]).sum::<f64>()).max(0.0))
+        .collect();
+    (0..b2.len())
+        .map(|c| {
+            b2[c]
+                + (0..hidden)
+                    .map(|j| h[j] * w2[j * b2.len() + c])
+                    .sum::<f64>()
+        })
+        .collect()
+}
+
+/// Cross-entropy of logits against a label, through a stable log-sum-exp.
+pub fn reference_cross_entropy(logits: &[f64], label: u8) -> f64 {
+    let max = logits.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let log_sum_exp = max + logits.iter().map(|z| (z - max).exp()).sum::<f64>().ln();
+    log_sum_exp - logits[usize::from(label)]
+}
+
+/// A model's parameters in f64, for the reference computations.
+pub fn f64_parameters(model: &Mlp) -> [Vec<f64>; 4] {
+    model
+        .slices()
+        .map(|s| s.iter().map(|&v| f64::from(v)).collect())
+}

@@ -1,0 +1,367 @@
+//! A single run as the page shows it: Normal and AYLA trained side by side from one config.
+//! It takes the workers' messages and keeps everything they measured (the figure's history,
+//! the log in the original's order, each method's progress), and says what the page should
+//! change after each message. No browser types: `web::comparison` draws and exports it.
+
+use super::{EpochLog, EpochRate, RowState, RowUpdate, Status, StatusState, Update};
+use crate::chart::{series_name, History, Metric};
+use crate::config::Config;
+use crate::export::Record;
+use crate::history::Run;
+use crate::method::Method;
+use crate::protocol::{FromWorker, Job};
+use crate::text::{duration, plural, thousands};
+use crate::train::EpochMetrics;
+
+/// The methods in the order of the page's progress rows and of the jobs.
+pub const METHODS: [Method; 2] = [Method::Normal, Method::Ayla];
+
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    config: Config,
+    /// Training images actually used: the config's, or fewer if the data has fewer.
+    train_size: usize,
+    history: History,
+    log: EpochLog,
+    /// Methods that sent `Done`.
+    done: Vec<Method>,
+    over: bool,
+}
+
+impl Comparison {
+    /// A comparison about to start, training on `train_size` images.
+    pub fn new(config: Config, train_size: usize) -> Comparison {
+        let runs = METHODS.iter().map(|&m| Run::new(m)).collect();
+        Comparison::with_runs(config, train_size, runs)
+    }
+
+    /// A comparison of runs already measured (a sweep's chosen setting and its Normal).
+    pub fn with_runs(config: Config, train_size: usize, runs: Vec<Run>) -> Comparison {
+        Comparison {
+            history: History {
+                n1: f64::from(config.n1),
+                n2: f64::from(config.n2),
+                epochs: config.epochs,
+                runs,
+                hidden: Vec::new(),
+            },
+            config,
+            train_size,
+            log: EpochLog::new(),
+            done: Vec::new(),
+            over: false,
+        }
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// What the figure draws.
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    /// The two runs, one per method: the pool's jobs (ids are the progress rows).
+    pub fn jobs(&self) -> Vec<Job> {
+        METHODS
+            .iter()
+            .enumerate()
+            .map(|(id, &method)| Job {
+                id,
+                method,
+                config: self.config,
+            })
+            .collect()
+    }
+
+    /// The line under the status: every parameter of the run.
+    pub fn describe(&self, loaded_train: usize) -> String {
+        let c = &self.config;
+        [
+            format!("Seed {}", c.seed),
+            format!("N1 {}", c.n1),
+            format!("N2 {}", c.n2),
+            plural(c.epochs, "epoch"),
+            format!("batch {}", c.batch_size),
+            format!("lr {}", c.learning_rate),
+            format!("{} hidden units", c.hidden),
+            format!(
+                "{} of {} training images",
+                thousands(self.train_size),
+                thousands(loaded_train)
+            ),
+        ]
+        .join(" · ")
+    }
+
+    /// The progress rows before any message: both methods starting.
+    pub fn start(&self) -> Update {
+        Update {
+            rows: METHODS
+                .iter()
+                .enumerate()
+                .map(|(row, &method)| row_update(row, method, (0, 1), "Starting…".into()))
+                .collect(),
+            status: Some(Status::new(
+                StatusState::Training,
+                format!(
+                    "Training {} on {} images…",
+                    plural(self.config.epochs, "epoch"),
+                    thousands(self.train_size)
+                ),
+            )),
+            redraw: true,
+            ..Update::default()
+        }
+    }
+
+    /// Takes a worker's message; `elapsed` is the seconds since the run started.
+    pub fn receive(&mut self, message: FromWorker, elapsed: f64) -> Update {
+        if self.over {
+            return Update::default();
+        }
+        let epoch_rate = EpochRate::of(&message);
+        let update = self.apply(message, elapsed);
+        Update {
+            epoch_rate,
+            ..update
+        }
+    }
+
+    fn apply(&mut self, message: FromWorker, elapsed: f64) -> Update {
+        match message {
+            FromWorker::Ready => Update::default(),
+            FromWorker::Progress {
+                method,
+                epoch,
+                batch,
+                batches,
+                samples_per_sec,
+                loss,
+            } => {
+                let left = (batches - batch) * self.config.batch_size
+                    + (self.config.epochs.saturating_sub(epoch)) * self.train_size;
+                let eta = if samples_per_sec > 0.0 {
+                    format!("ETA {}", duration(left as f64 / samples_per_sec))
+                } else {
+                    "ETA …".to_string()
+                };
+                let text = [
+                    format!("Epoch {epoch}/{}", self.config.epochs),
+                    format!("batch {batch}/{batches}"),
+                    format!("{} img/s", thousands(samples_per_sec.round() as usize)),
+                    loss.map_or("loss not finite".into(), |l| format!("loss {l:.4}")),
+                    eta,
+                ]
+                .join(" · ");
+                Update {
+                    rows: vec![row_update(row_of(method), method, (batch, batches), text)],
+                    ..Update::default()
+                }
+            }
+            FromWorker::Epoch {
+                method,
+                metrics,
+                log_line,
+            } => self.add_epoch(method, metrics, log_line),
+            FromWorker::Done { method } => self.method_done(method, elapsed),
+            FromWorker::Error { method, message } => {
+                let text = match method {
+                    Some(method) => format!("{}: {message}", method.label()),
+                    None => message,
+                };
+                self.fail(text)
+            }
+        }
+    }
+
+    fn add_epoch(&mut self, method: Method, metrics: EpochMetrics, line: String) -> Update {
+        let epoch = metrics.epoch;
+        self.run_mut(method).push(metrics);
+        let done: Vec<String> = METHODS
+            .iter()
+            .map(|&m| format!("{} {}/{}", m.label(), self.epochs_of(m), self.config.epochs))
+            .collect();
+        Update {
+            log: self.log.add(method, epoch, line),
+            status: Some(Status::new(
+                StatusState::Training,
+                format!("Training: {} epochs done.", done.join(", ")),
+            )),
+            redraw: true,
+            ..Update::default()
+        }
+    }
+
+    fn method_done(&mut self, method: Method, elapsed: f64) -> Update {
+        if !self.done.contains(&method) {
+            self.done.push(method);
+        }
+        let last = self.run(method).metrics.last().copied();
+        let (text, state) = match last {
+            Some(m) if m.diverged_at.is_some() => (
+                format!(
+                    "Diverged in epoch {} at batch {}",
+                    m.epoch,
+                    m.diverged_at.unwrap_or(0)
+                ),
+                RowState::Diverged,
+            ),
+            Some(m) => (
+                format!(
+                    "Done: {}, val acc {:.4}",
+                    plural(m.epoch, "epoch"),
+                    m.val_accuracy
+                ),
+                RowState::Done,
+            ),
+            None => ("Done: no epoch".to_string(), RowState::Done),
+        };
+        let mut update = Update {
+            rows: vec![RowUpdate {
+                row: row_of(method),
+                method: Some(method),
+                value: 1.0,
+                max: 1.0,
+                text,
+                state,
+            }],
+            log: self.log.finish(method),
+            ..Update::default()
+        };
+        if self.done.len() == METHODS.len() {
+            self.over = true;
+            update.finished = true;
+            update.status = Some(Status::new(StatusState::Done, self.summary(elapsed)));
+        }
+        update
+    }
+
+    /// "Done in 0:12. Final val acc: Normal 0.9088, AYLA 0.9090." (and who diverged).
+    fn summary(&self, elapsed: f64) -> String {
+        let mut parts = vec![format!("Done in {}.", duration(elapsed))];
+        let finals: Vec<String> = METHODS
+            .iter()
+            .filter(|&&m| !self.run(m).diverged)
+            .filter_map(|&m| {
+                let last = self.run(m).metrics.last()?;
+                Some(format!("{} {:.4}", m.label(), last.val_accuracy))
+            })
+            .collect();
+        if !finals.is_empty() {
+            parts.push(format!("Final val acc: {}.", finals.join(", ")));
+        }
+        for &m in &METHODS {
+            if self.run(m).diverged {
+                parts.push(format!("{} diverged.", m.label()));
+            }
+        }
+        parts.join(" ")
+    }
+
+    /// Ends the run with a problem a user can read (a worker's Error, or a failure the page
+    /// saw); lines already measured stay in the log.
+    pub fn fail(&mut self, text: String) -> Update {
+        self.over = true;
+        Update {
+            log: self.log.flush(),
+            status: Some(Status::new(StatusState::Error, text)),
+            finished: true,
+            ..Update::default()
+        }
+    }
+
+    /// The user pressed Stop: what was measured stays.
+    pub fn stop(&mut self, elapsed: f64) -> Update {
+        self.over = true;
+        let rows = METHODS
+            .iter()
+            .filter(|m| !self.done.contains(m))
+            .map(|&m| RowUpdate {
+                row: row_of(m),
+                method: Some(m),
+                value: 0.0,
+                max: 1.0,
+                text: "Stopped".into(),
+                state: RowState::Stopped,
+            })
+            .collect();
+        Update {
+            rows,
+            log: self.log.flush(),
+            status: Some(Status::new(
+                StatusState::Stopped,
+                format!(
+                    "Stopped after {}. Press Train to start again.",
+                    duration(elapsed)
+                ),
+            )),
+            finished: true,
+            ..Update::default()
+        }
+    }
+
+    /// Shows or hides one series ("<method> <metric>", e.g. "AYLA val_loss").
+    pub fn set_visible(&mut self, series: &str, visible: bool) -> Result<(), String> {
+        let known = METHODS
+            .iter()
+            .any(|&m| Metric::ALL.iter().any(|&k| series_name(m, k) == series));
+        if !known {
+            return Err(format!("There is no series named “{series}”."));
+        }
+        self.history.hidden.retain(|name| name != series);
+        if !visible {
+            self.history.hidden.push(series.to_string());
+        }
+        Ok(())
+    }
+
+    /// Epochs measured by the method furthest along.
+    pub fn epochs_measured(&self) -> usize {
+        METHODS
+            .iter()
+            .map(|&m| self.epochs_of(m))
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// The metrics and parameters, for the JSON and CSV exports.
+    pub fn record(&self) -> Record {
+        Record::new(self.config, self.history.runs.clone())
+    }
+
+    fn epochs_of(&self, method: Method) -> usize {
+        self.run(method).metrics.len()
+    }
+
+    fn run(&self, method: Method) -> &Run {
+        &self.history.runs[row_of(method)]
+    }
+
+    fn run_mut(&mut self, method: Method) -> &mut Run {
+        &mut self.history.runs[row_of(method)]
+    }
+}
+
+/// A method's progress row (and its run's place in the history).
+fn row_of(method: Method) -> usize {
+    METHODS.iter().position(|&m| m == method).unwrap_or(0)
+}
+
+/// A running method's row, `batch` of `batches` done.
+fn row_update(
+    row: usize,
+    method: Method,
+    (batch, batches): (usize, usize),
+    text: String,
+) -> RowUpdate {
+    RowUpdate {
+        row,
+        method: Some(method),
+        value: batch as f64,
+        max: batches.max(1) as f64,
+        text,
+        state: RowState::Running,
+    }
+}

@@ -1,0 +1,196 @@
+//! What the page shows of a sweep: the results table in the user's order, the heat map, the
+//! setting chosen for the comparison figure, and the closing summary.
+
+use super::SweepSession;
+use crate::chart::HeatMap;
+use crate::history::Run;
+use crate::method::Method;
+use crate::protocol::Job;
+use crate::session::Comparison;
+use crate::sweep::{gain_text, sorted, Column, Row};
+use crate::text::{duration, plural};
+
+impl SweepSession {
+    /// "Sweep done in 1:02: 30 runs. Best: N1 0.8, N2 0.8 (+1.84 ± 0.05 points against
+    /// Normal)." — or that no setting beat Normal — and how many settings diverged.
+    pub fn summary(&self, elapsed: f64) -> String {
+        let rows = self.record.rows();
+        let settings: Vec<&Row> = rows.iter().filter(|r| r.method == Method::Ayla).collect();
+        let mut parts = vec![format!(
+            "Sweep done in {}: {}.",
+            duration(elapsed),
+            plural(self.record.results.len(), "run")
+        )];
+        let best = settings
+            .iter()
+            .filter_map(|r| Some((r, r.gain?)))
+            .max_by(|a, b| a.1.mean.total_cmp(&b.1.mean));
+        if let Some((row, gain)) = best {
+            let name = format!("N1 {}, N2 {}", exponent(row.n1), exponent(row.n2));
+            parts.push(if gain.mean > 0.0 {
+                format!("Best: {name} ({} points against Normal).", gain_text(&gain))
+            } else {
+                format!(
+                    "No setting beat Normal; the closest: {name} ({} points).",
+                    gain_text(&gain)
+                )
+            });
+        }
+        let diverged = settings.iter().filter(|r| r.diverged > 0).count();
+        if diverged > 0 {
+            parts.push(format!("{} diverged.", plural(diverged, "setting")));
+        }
+        parts.join(" ")
+    }
+
+    /// Whether any run finished (the exports have something to say).
+    pub fn has_results(&self) -> bool {
+        self.record.results.iter().any(|r| r.done)
+    }
+
+    /// The table's rows in the chosen order, as text, with which cell each shows.
+    pub fn table(&self) -> Vec<TableRow> {
+        let (column, descending) = self.sort;
+        sorted(self.record.rows(), column, descending)
+            .iter()
+            .map(|row| {
+                let cell = self.cell_at(row.n1, row.n2);
+                TableRow {
+                    cells: Column::ALL.iter().map(|c| c.text(row)).collect(),
+                    cell,
+                    baseline: row.method == Method::Normal,
+                    diverged: row.diverged > 0,
+                    selected: cell.is_some() && cell == self.selected,
+                }
+            })
+            .collect()
+    }
+
+    /// The column sorted by and whether descending.
+    pub fn sort(&self) -> (Column, bool) {
+        self.sort
+    }
+
+    /// Sorts by `column`: again on the same column turns the order round.
+    pub fn sort_by(&mut self, column: Column) {
+        self.sort = if self.sort.0 == column {
+            (column, !self.sort.1)
+        } else {
+            (column, column.first_descending())
+        };
+    }
+
+    pub fn heat_map(&self) -> HeatMap {
+        HeatMap::of_sweep(&self.record, self.selected)
+    }
+
+    /// Shows cell (i, j) in the comparison figure; false if there is no such cell.
+    pub fn select(&mut self, i: usize, j: usize) -> bool {
+        let s = &self.record.sweep;
+        if i >= s.n1.len() || j >= s.n2.len() {
+            return false;
+        }
+        self.selected = Some((i, j));
+        true
+    }
+
+    /// Moves the chosen cell by (di, dj) within the grid (up is a higher N2, as drawn).
+    pub fn move_selection(&mut self, di: isize, dj: isize) {
+        let s = &self.record.sweep;
+        let (i, j) = self.selected.unwrap_or((0, 0));
+        let clamp =
+            |v: usize, d: isize, n: usize| (v as isize + d).clamp(0, n as isize - 1) as usize;
+        self.selected = Some((clamp(i, di, s.n1.len()), clamp(j, dj, s.n2.len())));
+    }
+
+    /// The chosen setting against Normal, for the figure (the first seed that has epochs
+    /// of both), and the sentence that says so.
+    pub fn selection(&self) -> (Option<Comparison>, String) {
+        let Some((i, j)) = self.selected else {
+            return (
+                None,
+                "Click a heat map cell or a table row to compare that setting with Normal in \
+                 the figure below."
+                    .into(),
+            );
+        };
+        let s = &self.record.sweep;
+        let (n1, n2) = (s.n1[i], s.n2[j]);
+        let Some((seed, normal, ayla)) = self.runs_of(n1, n2) else {
+            return (None, format!("N1 {n1}, N2 {n2}: no epoch finished yet."));
+        };
+        let config = ayla.config;
+        let runs = [(normal, Method::Normal), (ayla, Method::Ayla)]
+            .map(|(job, method)| {
+                let mut run = Run::new(method);
+                for &m in self.result(job.id).map_or(&[][..], |r| &r.metrics) {
+                    run.push(m);
+                }
+                run
+            })
+            .to_vec();
+        let others = if s.seeds > 1 {
+            format!(" (of {}; the table has all)", plural(s.seeds, "seed"))
+        } else {
+            String::new()
+        };
+        (
+            Some(Comparison::with_runs(config, self.train_size, runs)),
+            format!(
+                "Comparison figure below: N1 {n1}, N2 {n2} against Normal, seed {seed}{others}."
+            ),
+        )
+    }
+
+    /// The first seed whose Normal run and (n1, n2) run both have results, the AYLA one at
+    /// least one epoch.
+    fn runs_of(&self, n1: f32, n2: f32) -> Option<(u64, &Job, &Job)> {
+        self.record
+            .sweep
+            .seed_values()
+            .into_iter()
+            .find_map(|seed| {
+                let of = |method: Method| {
+                    self.jobs.iter().find(|job| {
+                        job.config.seed == seed
+                            && job.method == method
+                            && (method == Method::Normal
+                                || (job.config.n1 == n1 && job.config.n2 == n2))
+                            && self.result(job.id).is_some()
+                    })
+                };
+                let (normal, ayla) = (of(Method::Normal)?, of(Method::Ayla)?);
+                let measured = self.result(ayla.id).is_some_and(|r| !r.metrics.is_empty());
+                measured.then_some((seed, normal, ayla))
+            })
+    }
+
+    /// Whether the comparison figure shows run `job` (the chosen setting or its Normal).
+    pub(super) fn shows(&self, job: usize) -> bool {
+        let Some((i, j)) = self.selected else {
+            return false;
+        };
+        let s = &self.record.sweep;
+        match self.runs_of(s.n1[i], s.n2[j]) {
+            Some((_, normal, ayla)) => job == normal.id || job == ayla.id,
+            // Nothing shown yet: this epoch may be the first of the chosen setting.
+            None => true,
+        }
+    }
+}
+
+/// One line of the results table as the page shows it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TableRow {
+    /// Each column's text, in `Column::ALL` order.
+    pub cells: Vec<String>,
+    /// The heat map cell (i, j) of an AYLA setting; `None` for Normal.
+    pub cell: Option<(usize, usize)>,
+    pub baseline: bool,
+    pub diverged: bool,
+    pub selected: bool,
+}
+
+fn exponent(value: Option<f32>) -> String {
+    value.map_or(String::new(), |v| v.to_string())
+}

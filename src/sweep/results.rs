@@ -1,0 +1,178 @@
+//! What a sweep measured: each run's epochs, and the results table over seeds (mean and
+//! sample standard deviation, the gain over the same seed's Normal).
+
+use serde::{Deserialize, Serialize};
+
+use super::Sweep;
+use crate::method::Method;
+use crate::train::EpochMetrics;
+
+/// What the page keeps of a sweep: its parameters and each run's epochs so far.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepRecord {
+    pub sweep: Sweep,
+    pub results: Vec<JobResult>,
+}
+
+/// One run's epochs; `done` once it finished (all epochs, or diverged).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobResult {
+    pub job: usize,
+    pub metrics: Vec<EpochMetrics>,
+    pub done: bool,
+}
+
+impl JobResult {
+    pub fn diverged(&self) -> bool {
+        self.metrics.iter().any(|m| m.diverged_at.is_some())
+    }
+}
+
+/// Mean and sample standard deviation over seeds (`std` needs two values).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Stat {
+    pub mean: f64,
+    pub std: Option<f64>,
+    pub n: usize,
+}
+
+impl Stat {
+    /// `None` for no values.
+    pub fn of(values: &[f64]) -> Option<Stat> {
+        let n = values.len();
+        if n == 0 {
+            return None;
+        }
+        let mean = values.iter().sum::<f64>() / n as f64;
+        let std = (n > 1).then(|| {
+            let square_sum: f64 = values.iter().map(|v| (v - mean).powi(2)).sum();
+            (square_sum / (n - 1) as f64).sqrt()
+        });
+        Some(Stat { mean, std, n })
+    }
+}
+
+/// One line of the results table: Normal, or one AYLA setting, over the seeds finished.
+/// The statistics cover the finished runs that did not diverge.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Row {
+    pub method: Method,
+    /// The setting's exponents; `None` for Normal.
+    pub n1: Option<f32>,
+    pub n2: Option<f32>,
+    pub runs_done: usize,
+    pub runs_total: usize,
+    pub diverged: usize,
+    pub final_val_accuracy: Option<Stat>,
+    pub best_val_accuracy: Option<Stat>,
+    pub final_val_loss: Option<Stat>,
+    pub best_val_loss: Option<Stat>,
+    /// Final val accuracy minus the same seed's Normal's, over seeds where both finished
+    /// without diverging. `None` for Normal.
+    pub gain: Option<Stat>,
+    /// Per seed where both finished without diverging: the first epoch whose val accuracy
+    /// beat Normal's at the same epoch (`None`: never). Empty for Normal.
+    pub first_beat: Vec<Option<usize>>,
+}
+
+impl SweepRecord {
+    pub fn parse(json: &str) -> Result<SweepRecord, String> {
+        serde_json::from_str(json).map_err(|e| format!("The sweep record is malformed: {e}."))
+    }
+
+    /// The table: Normal first, then every setting in grid order (N1, then N2).
+    pub fn rows(&self) -> Vec<Row> {
+        let jobs = self.sweep.jobs();
+        let result = |id: usize| self.results.iter().find(|r| r.job == id && r.done);
+        // Each seed's Normal run, by the seed's position.
+        let per_seed = self.sweep.cells() + 1;
+        let normals: Vec<Option<&JobResult>> = (0..self.sweep.seeds)
+            .map(|s| result(s * per_seed))
+            .collect();
+        let mut rows = vec![self.row(Method::Normal, None, &normals, &normals)];
+        for (k, (&n1, &n2)) in self.grid().enumerate() {
+            let runs: Vec<Option<&JobResult>> = (0..self.sweep.seeds)
+                .map(|s| result(s * per_seed + 1 + k))
+                .collect();
+            debug_assert!(runs
+                .iter()
+                .flatten()
+                .all(|r| jobs[r.job].config.n1 == n1 && jobs[r.job].config.n2 == n2));
+            rows.push(self.row(Method::Ayla, Some((n1, n2)), &runs, &normals));
+        }
+        rows
+    }
+
+    /// The grid's settings in job order: N1 outer, N2 inner.
+    fn grid(&self) -> impl Iterator<Item = (&f32, &f32)> {
+        self.sweep
+            .n1
+            .iter()
+            .flat_map(|n1| self.sweep.n2.iter().map(move |n2| (n1, n2)))
+    }
+
+    fn row(
+        &self,
+        method: Method,
+        setting: Option<(f32, f32)>,
+        runs: &[Option<&JobResult>],
+        normals: &[Option<&JobResult>],
+    ) -> Row {
+        let finished: Vec<&JobResult> = runs.iter().flatten().copied().collect();
+        let kept: Vec<&JobResult> = finished.iter().filter(|r| !r.diverged()).copied().collect();
+        let stat = |pick: &dyn Fn(&JobResult) -> Option<f64>| {
+            Stat::of(&kept.iter().filter_map(|r| pick(r)).collect::<Vec<_>>())
+        };
+        let val_acc = |m: &EpochMetrics| f64::from(m.val_accuracy);
+        let val_loss = |m: &EpochMetrics| f64::from(m.val_loss);
+        // Seeds where this run and its Normal both finished without diverging.
+        let compared: Vec<(&JobResult, &JobResult)> = runs
+            .iter()
+            .zip(normals)
+            .filter_map(|(run, normal)| Some(((*run)?, (*normal)?)))
+            .filter(|(run, normal)| !run.diverged() && !normal.diverged())
+            .collect();
+        let is_ayla = method == Method::Ayla;
+        Row {
+            method,
+            n1: setting.map(|s| s.0),
+            n2: setting.map(|s| s.1),
+            runs_done: finished.len(),
+            runs_total: runs.len(),
+            diverged: finished.len() - kept.len(),
+            final_val_accuracy: stat(&|r| r.metrics.last().map(val_acc)),
+            best_val_accuracy: stat(&|r| r.metrics.iter().map(val_acc).reduce(f64::max)),
+            final_val_loss: stat(&|r| r.metrics.last().map(val_loss)),
+            best_val_loss: stat(&|r| r.metrics.iter().map(val_loss).reduce(f64::min)),
+            gain: is_ayla
+                .then(|| {
+                    Stat::of(
+                        &compared
+                            .iter()
+                            .filter_map(|(run, normal)| {
+                                Some(val_acc(run.metrics.last()?) - val_acc(normal.metrics.last()?))
+                            })
+                            .collect::<Vec<_>>(),
+                    )
+                })
+                .flatten(),
+            first_beat: if is_ayla {
+                compared
+                    .iter()
+                    .map(|(run, normal)| first_beat(run, normal))
+                    .collect()
+            } else {
+                Vec::new()
+            },
+        }
+    }
+}
+
+/// The first epoch (1-based) at which `run`'s val accuracy beat `normal`'s at that epoch.
+fn first_beat(run: &JobResult, normal: &JobResult) -> Option<usize> {
+    run.metrics
+        .iter()
+        .zip(&normal.metrics)
+        .find(|(a, n)| a.val_accuracy > n.val_accuracy)
+        .map(|(a, _)| a.epoch)
+}
