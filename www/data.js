@@ -1,13 +1,14 @@
 // Getting the four IDX files into the page: MNIST from this site, streamed with a progress
 // report, or files the user picks (read locally; they never leave the browser). Rust
-// checks them once (src/mnist.rs) and the bytes are kept for the next run.
+// checks them once (src/mnist.rs) and they are kept for the next runs as Blobs: a Blob is
+// handed to a worker without a copy, and each worker reads its own, off the page's thread.
 
 import { check_dataset, data_files } from './pkg/ayla.js';
 
 // A problem with the data, worded for the user.
 export class DataError extends Error {}
 
-// { label, buffers: ArrayBuffer[4] in data_files() order, sizes: { train, test } }
+// { label, buffers: Blob[4] in data_files() order, sizes: { train, test } }
 let current = null;
 
 // The dataset of the next run: the one already loaded, or MNIST fetched from `data/`.
@@ -74,7 +75,7 @@ function keep(label, buffers) {
   } catch (error) {
     throw new DataError(`The ${label === 'MNIST' ? 'MNIST files are' : 'files are'} not usable. ${error.message}`);
   }
-  current = { label, buffers, sizes };
+  current = { label, buffers: buffers.map((b) => new Blob([b])), sizes };
   return current;
 }
 
