@@ -9,6 +9,9 @@ WASM := $(TARGET_DIR)/wasm32-unknown-unknown/release/ayla.wasm
 PKG := www/pkg/ayla_bg.wasm
 RUST_SRC := $(shell find src -name '*.rs') Cargo.toml Cargo.lock .cargo/config.toml $(wildcard build.rs)
 NPM_STAMP := node_modules/.installed
+BENCH_WASM := $(TARGET_DIR)/wasm32-unknown-unknown/wasm-bench/ayla.wasm
+BENCH_PKG := $(TARGET_DIR)/bench-pkg/ayla_bg.wasm
+TFJS_STAMP := benches/tfjs/node_modules/.installed
 
 # `cargo install` puts wasm-bindgen here.
 export PATH := $(or $(CARGO_INSTALL_ROOT),$(CARGO_HOME),$(HOME)/.cargo)/bin:$(PATH)
@@ -31,9 +34,9 @@ build: setup $(PKG)
 test: setup setup-browser
 	@scripts/test.sh
 
-## bench: speed figures (native, wasm in Chromium, the real page) → target/bench.json
-bench: build setup-browser
-	@node scripts/bench.mjs
+## bench: speed figures (native, wasm in Chromium, the real page, TensorFlow.js) → target/bench.json
+bench: build setup-browser $(BENCH_PKG) $(TFJS_STAMP)
+	@BENCH_PKG_DIR=$(dir $(BENCH_PKG)) node scripts/bench.mjs
 
 ## slurm-test: a sweep as Slurm array jobs on a one-node cluster started here (root: installs
 ## slurm-wlm and munge if missing), checked against the same sweep run locally
@@ -79,6 +82,21 @@ $(RUST_SRC):
 $(PKG): $(WASM) $(NPM_STAMP) scripts/build-wasm.sh scripts/check-wasm.mjs
 	@scripts/build-wasm.sh $(WASM)
 
+# make bench's own wasm: the page's code plus the benchmarks (the `bench` feature), built
+# with its own cargo profile so the page's build is left as it is.
+$(BENCH_WASM): $(RUST_SRC) | setup-rust
+	cargo build --profile wasm-bench --target wasm32-unknown-unknown --lib --features bench
+	@touch $@
+
+$(BENCH_PKG): $(BENCH_WASM) $(NPM_STAMP) scripts/build-wasm.sh scripts/check-wasm.mjs
+	@scripts/build-wasm.sh $(BENCH_WASM) $(TARGET_DIR)/bench-pkg
+
+# TensorFlow.js, for make bench's comparison only (its own npm project: ~300 MB that
+# make build and make test never need).
+$(TFJS_STAMP): benches/tfjs/package.json benches/tfjs/package-lock.json
+	npm ci --prefix benches/tfjs --no-audit --no-fund
+	@touch $@
+
 ## clean: remove build outputs (keeps the downloads: node_modules/, www/data/)
 clean:
 	cargo clean
@@ -86,4 +104,4 @@ clean:
 
 ## distclean: also remove the downloads
 distclean: clean
-	rm -rf node_modules www/data
+	rm -rf node_modules www/data benches/tfjs/node_modules

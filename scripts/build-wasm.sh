@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Turns the release wasm from cargo into the page's www/pkg/: wasm-bindgen glue for
+# Turns the release wasm from cargo into the page's www/pkg/ (or OUT_DIR: make bench builds
+# its own, with the benchmarks, in target/bench-pkg/): wasm-bindgen glue for
 # `import init from './pkg/ayla.js'`, then wasm-opt -O3, then a check that it still loads.
-# Usage: scripts/build-wasm.sh path/to/ayla.wasm
+# Usage: scripts/build-wasm.sh path/to/ayla.wasm [OUT_DIR]
 set -euo pipefail
 # shellcheck source=scripts/env.sh
 . "$(dirname "$0")/env.sh"
 
-raw=${1:?usage: $0 path/to/ayla.wasm}
-tmp=www/pkg.tmp # built aside, then swapped in, so a failed build leaves the old www/pkg
+raw=${1:?usage: $0 path/to/ayla.wasm [OUT_DIR]}
+out=${2:-www/pkg}
+tmp=$out.tmp # built aside, then swapped in, so a failed build leaves the old one
 rm -rf "$tmp"
 trap 'rm -rf "$tmp"' EXIT
 
@@ -26,5 +28,5 @@ node scripts/check-wasm.mjs "$tmp/ayla.js" "$tmp/ayla_bg.wasm" "$tmp/ayla_bg.opt
 echo "wasm: $(stat -c %s "$tmp/ayla_bg.wasm") bytes after wasm-bindgen, $(stat -c %s "$tmp/ayla_bg.opt.wasm") after wasm-opt"
 mv "$tmp/ayla_bg.opt.wasm" "$tmp/ayla_bg.wasm"
 
-rm -rf www/pkg
-mv "$tmp" www/pkg
+rm -rf "$out"
+mv "$tmp" "$out"

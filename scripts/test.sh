@@ -43,8 +43,8 @@ wasm_tests() {
 }
 
 step fmt cargo fmt --check
-step clippy cargo clippy --all-targets -- -D warnings
-step clippy-wasm cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
+step clippy cargo clippy --all-targets --all-features -- -D warnings
+step clippy-wasm cargo clippy --target wasm32-unknown-unknown --all-targets --all-features -- -D warnings
 # Not --release: Cargo.toml's dev profile already optimises (deps at -O3), and the release
 # profile's LTO re-links every test binary (measured: ~7.5 min vs ~2 min to rebuild after
 # a change, for ~30 s more test time).

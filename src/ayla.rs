@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::fastmath;
+use crate::fastmath::{self, Lanes};
 
 /// Added to |L| and |g| before raising them to a power, as in the original.
 pub const EPSILON: f32 = 1e-7;
@@ -53,8 +53,9 @@ pub fn power_loss(loss: f32, n1: f32, n2: f32) -> PoweredLoss {
     PoweredLoss {
         branch,
         exponent,
-        lmod: sign(loss) * base.powf(exponent),
-        dlmod_dl: exponent * base.powf(exponent - 1.0),
+        // The same pow as the elements': one implementation, the same bits on every target.
+        lmod: sign(loss) * fastmath::pow(base, exponent),
+        dlmod_dl: exponent * fastmath::pow(base, exponent - 1.0),
     }
 }
 
@@ -65,13 +66,16 @@ pub fn power_loss(loss: f32, n1: f32, n2: f32) -> PoweredLoss {
 /// AYLA with N1 = N2 = 1 identical to Normal.
 #[inline]
 pub fn power_gradient(g: f32, exponent: f32) -> f32 {
+    power_gradient_lanes(Lanes::splat(g), exponent).to_array()[0]
+}
+
+/// [`power_gradient`] of a vector of elements (the same arithmetic in every lane).
+#[inline(always)]
+pub fn power_gradient_lanes(g: Lanes, exponent: f32) -> Lanes {
     // sign(g) · |g| is g itself (exactly, for every finite g).
-    let out = exponent * g * fastmath::pow(g.abs() + EPSILON, exponent - 1.0);
-    if out.is_finite() {
-        out
-    } else {
-        0.0
-    }
+    let base = g.abs() + Lanes::splat(EPSILON);
+    let out = Lanes::splat(exponent) * g * fastmath::pow_lanes(base, exponent - 1.0);
+    out.is_finite().blend(out, Lanes::ZERO)
 }
 
 /// Applies [`power_gradient`] to every element of a slice.

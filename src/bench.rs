@@ -5,13 +5,18 @@ use std::fmt;
 use std::ops::ControlFlow;
 use std::sync::Arc;
 
-use ndarray::Array2;
+use ndarray::linalg::general_mat_mul;
+use ndarray::{Array1, Array2};
 
+use crate::ayla::{power_gradient_lanes, Branch};
 use crate::config::Config;
+use crate::fastmath::{self, LANES};
 use crate::kernels;
 use crate::method::Method;
-use crate::mnist::{Dataset, CLASSES, PIXELS};
-use crate::train::Trainer;
+use crate::mnist::Dataset;
+use crate::model::epoch_flops;
+use crate::shape::{CLASSES, PIXELS};
+use crate::train::{Laps, Phase, Trainer};
 
 /// One measured figure, printed as `bench: <name> <value> <unit>`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -33,25 +38,6 @@ fn figure(name: impl Into<String>, value: f64, unit: &'static str) -> Figure {
         value,
         unit,
     }
-}
-
-/// Dense-equivalent floating-point operations of one training sample of 784-hidden-10:
-/// forward (x·W1, h·W2) and backward (hᵀ·dZ2, dZ2·W2ᵀ, xᵀ·dZ1), two per multiply-add.
-pub fn train_flops_per_sample(hidden: usize) -> f64 {
-    let (p, h, c) = (PIXELS as f64, hidden as f64, CLASSES as f64);
-    2.0 * (2.0 * p * h + 3.0 * h * c)
-}
-
-/// Dense-equivalent operations of one validation sample (forward only).
-pub fn eval_flops_per_sample(hidden: usize) -> f64 {
-    let (p, h, c) = (PIXELS as f64, hidden as f64, CLASSES as f64);
-    2.0 * (p * h + h * c)
-}
-
-/// Dense-equivalent operations of one epoch of one method: `train` training images and a
-/// validation pass over `test` images.
-pub fn epoch_flops(train: usize, test: usize, hidden: usize) -> f64 {
-    train as f64 * train_flops_per_sample(hidden) + test as f64 * eval_flops_per_sample(hidden)
 }
 
 /// Runs `f` repeatedly for at least `min_seconds` (after one warm-up call) and returns the
@@ -85,8 +71,8 @@ pub fn gemm_figures(clock: fn() -> f64, batch: usize, hidden: usize) -> Vec<Figu
     let mut out_z = Array2::zeros((batch, CLASSES));
     let mut out_w1 = Array2::zeros((PIXELS, hidden));
     let mut out_w2 = Array2::zeros((hidden, CLASSES));
-    let b1 = ndarray::Array1::zeros(hidden);
-    let b2 = ndarray::Array1::zeros(CLASSES);
+    let b1 = Array1::zeros(hidden);
+    let b2 = Array1::zeros(CLASSES);
     let gflops =
         |m: usize, k: usize, n: usize, seconds: f64| 2.0 * (m * k * n) as f64 / seconds / 1e9;
     let mut figures = Vec::new();
@@ -97,32 +83,36 @@ pub fn gemm_figures(clock: fn() -> f64, batch: usize, hidden: usize) -> Vec<Figu
             "GFLOP/s",
         ));
     };
-    let t = time_per_call(clock, 0.3, || {
-        kernels::dense(&x.view(), &w1, &b1, &mut out_h.view_mut())
-    });
+    let t = time_per_call(clock, 0.3, || dense(&x, &w1, &b1, &mut out_h));
     record("x_w1", (batch, PIXELS, hidden), t);
-    let t = time_per_call(clock, 0.3, || {
-        kernels::dense(&h.view(), &w2, &b2, &mut out_z.view_mut())
-    });
+    let t = time_per_call(clock, 0.3, || dense(&h, &w2, &b2, &mut out_z));
     record("h_w2", (batch, hidden, CLASSES), t);
     let t = time_per_call(clock, 0.3, || {
-        kernels::at_b(&x.view(), &h.view(), &mut out_w1.view_mut())
+        general_mat_mul(1.0, &x.t(), &h, 0.0, &mut out_w1)
     });
     record("xt_dz1", (PIXELS, batch, hidden), t);
     let t = time_per_call(clock, 0.3, || {
-        kernels::at_b(&h.view(), &dz.view(), &mut out_w2.view_mut())
+        general_mat_mul(1.0, &h.t(), &dz, 0.0, &mut out_w2)
     });
     record("ht_dz2", (hidden, batch, CLASSES), t);
     let t = time_per_call(clock, 0.3, || {
-        kernels::a_bt(&dz.view(), &w2, &mut out_h.view_mut())
+        general_mat_mul(1.0, &dz, &w2.t(), 0.0, &mut out_h)
     });
     record("dz2_w2t", (batch, CLASSES, hidden), t);
     figures
 }
 
+/// out = x · w + b through the library (ndarray's matrixmultiply).
+fn dense(x: &Array2<f32>, w: &Array2<f32>, b: &Array1<f32>, out: &mut Array2<f32>) {
+    let dim = out.dim();
+    out.assign(&b.broadcast(dim).expect("bias matches the layer width"));
+    general_mat_mul(1.0, x, w, 1.0, out);
+}
+
 /// The first layer's two products on a real 128-image batch, library (dense ndarray /
-/// matrixmultiply) against the sparse kernels that replace it, and libm's `powf` against
-/// the polynomial one: dense-equivalent GFLOP/s, and the speed-up as a ratio.
+/// matrixmultiply) against the sparse kernels that replace it (the weight gradient's time
+/// includes indexing the batch by pixel), and libm's `powf` against the polynomial one:
+/// dense-equivalent GFLOP/s, and the speed-up.
 pub fn replacement_figures(clock: fn() -> f64, train: &Dataset, hidden: usize) -> Vec<Figure> {
     let batch = 128.min(train.len());
     let images: Vec<u32> = (0..batch as u32).collect();
@@ -132,7 +122,7 @@ pub fn replacement_figures(clock: fn() -> f64, train: &Dataset, hidden: usize) -
     let w1 = Array2::from_shape_fn((PIXELS, hidden), |(k, j)| {
         ((k * 7 + j) % 13) as f32 * 0.01 - 0.06
     });
-    let b1 = ndarray::Array1::zeros(hidden);
+    let b1 = Array1::zeros(hidden);
     let dz = Array2::from_shape_fn((batch, hidden), |(i, j)| {
         ((i + j * 3) % 11) as f32 * 0.01 - 0.05
     });
@@ -154,19 +144,24 @@ pub fn replacement_figures(clock: fn() -> f64, train: &Dataset, hidden: usize) -
         ));
         figures.push(figure(format!("{name}_speedup"), library / ours, "x"));
     };
-    let library = time_per_call(clock, 0.3, || {
-        kernels::dense(&x.view(), &w1, &b1, &mut h.view_mut())
-    });
+    let library = time_per_call(clock, 0.3, || dense(&x, &w1, &b1, &mut h));
+    let (w1s, b1s) = (
+        w1.as_slice().expect("standard"),
+        b1.as_slice().expect("standard"),
+    );
     let ours = time_per_call(clock, 0.3, || {
-        kernels::sparse_times(train, &images, &w1, &b1, &mut h.view_mut())
+        let h = h.as_slice_mut().expect("standard layout");
+        kernels::hidden_forward(train.nonzero_pixels(), &images, w1s, b1s, h);
     });
     compare("layer1_forward", library, ours);
     let library = time_per_call(clock, 0.3, || {
-        kernels::at_b(&x.view(), &dz.view(), &mut dw1.view_mut())
+        general_mat_mul(1.0, &x.t(), &dz, 0.0, &mut dw1)
     });
+    let dzs = dz.as_slice().expect("standard layout");
     let ours = time_per_call(clock, 0.3, || {
-        columns.index(train, &images);
-        columns.transposed_times(&dz.view(), &mut dw1);
+        columns.index(train.nonzero_pixels(), &images);
+        let dw1 = dw1.as_slice_mut().expect("standard layout");
+        kernels::weight_gradient(std::slice::from_ref(&columns), batch, dzs, hidden, dw1);
     });
     compare("layer1_weight_gradient", library, ours);
 
@@ -182,8 +177,8 @@ pub fn replacement_figures(clock: fn() -> f64, train: &Dataset, hidden: usize) -
         std::hint::black_box(&mut out);
     });
     let ours = time_per_call(clock, 0.3, || {
-        for (o, &g) in out.iter_mut().zip(&grads) {
-            *o = crate::ayla::power_gradient(g, 0.95);
+        for (o, g) in out.chunks_exact_mut(LANES).zip(grads.chunks_exact(LANES)) {
+            fastmath::store(power_gradient_lanes(fastmath::load(g), 0.95), o);
         }
         std::hint::black_box(&mut out);
     });
@@ -199,6 +194,13 @@ pub fn replacement_figures(clock: fn() -> f64, train: &Dataset, hidden: usize) -
         "ns/element",
     ));
     figures.push(figure("ayla_rule_speedup", libm / ours, "x"));
+
+    // Indexing the training images' nonzero pixels, as a worker does with each data set.
+    let raw: Vec<u8> = (0..train.len()).flat_map(|i| train.image(i)).collect();
+    let index = time_per_call(clock, 0.3, || {
+        std::hint::black_box(crate::pixels::NonzeroPixels::new(&raw));
+    });
+    figures.push(figure("index_training_images", index * 1e3, "ms"));
     figures
 }
 
@@ -252,6 +254,178 @@ pub fn epoch_figures(clock: fn() -> f64, train: &Arc<Dataset>, test: &Arc<Datase
             flops / seconds / 1e9,
             "GFLOP/s",
         ));
+    }
+    figures
+}
+
+/// Seconds spent in each [`Phase`], read from a clock at every lap.
+struct Profile {
+    clock: fn() -> f64,
+    last: f64,
+    seconds: [f64; Phase::ALL.len()],
+}
+
+impl Laps for Profile {
+    fn lap(&mut self, phase: Phase) {
+        let now = (self.clock)();
+        self.seconds[phase as usize] += now - self.last;
+        self.last = now;
+    }
+}
+
+/// Where a training step's time goes: one whole epoch of each method (default config),
+/// timed phase by phase; microseconds per step (the validation pass: milliseconds per
+/// epoch). `ayla_rule_extra` is what AYLA's loss factor and update cost beyond Normal's.
+pub fn profile_figures(
+    clock: fn() -> f64,
+    train: &Arc<Dataset>,
+    test: &Arc<Dataset>,
+) -> Vec<Figure> {
+    let config = Config::default();
+    let mut figures = Vec::new();
+    let mut rule_cost = [0.0; 2];
+    for (m, method) in [Method::Normal, Method::Ayla].into_iter().enumerate() {
+        let mut trainer = Trainer::new(config, method, Arc::clone(train), Arc::clone(test), clock);
+        let steps = trainer.batches_per_epoch() as f64;
+        let mut profile = Profile {
+            clock,
+            last: clock(),
+            seconds: [0.0; Phase::ALL.len()],
+        };
+        // Steps where AYLA's element-wise rule ran (N ≠ 1 for the batch's branch).
+        let mut rule_steps = 0;
+        trainer.run_epoch_with_laps(&mut profile, |report| {
+            let exponent = match (method, report.branch) {
+                (Method::Ayla, Some(Branch::Above)) => config.n1,
+                (Method::Ayla, Some(Branch::Below)) => config.n2,
+                _ => 1.0,
+            };
+            rule_steps += usize::from(exponent != 1.0);
+            ControlFlow::Continue(())
+        });
+        let name = method.label().to_lowercase();
+        if rule_steps > 0 {
+            figures.push(figure(
+                format!("profile_{name}_steps_with_the_element_rule"),
+                rule_steps as f64,
+                "steps",
+            ));
+        }
+        let mut step_total = 0.0;
+        for phase in Phase::ALL {
+            let seconds = profile.seconds[phase as usize];
+            if phase == Phase::Validation {
+                figures.push(figure(
+                    format!("profile_{name}_validation"),
+                    seconds * 1e3,
+                    "ms/epoch",
+                ));
+            } else {
+                step_total += seconds;
+                figures.push(figure(
+                    format!("profile_{name}_{}", phase.name()),
+                    seconds * 1e6 / steps,
+                    "us/step",
+                ));
+            }
+        }
+        figures.push(figure(
+            format!("profile_{name}_step_total"),
+            step_total * 1e6 / steps,
+            "us/step",
+        ));
+        let rule_phases = [Phase::LossFactor, Phase::Update];
+        rule_cost[m] = rule_phases
+            .iter()
+            .map(|&p| profile.seconds[p as usize] * 1e6 / steps)
+            .sum();
+    }
+    figures.push(figure(
+        "profile_ayla_rule_extra",
+        rule_cost[1] - rule_cost[0],
+        "us/step",
+    ));
+    figures
+}
+
+/// The hidden sizes of the scaling figures, up to the page's limit.
+pub const SCALING_HIDDEN: [usize; 6] = [128, 256, 512, 1024, 2048, 4096];
+
+/// How a Normal training step's cost grows with the hidden layer: milliseconds per step at
+/// each of [`SCALING_HIDDEN`], and the cost per hidden unit relative to 128 units (1.0 is
+/// linear growth; the work itself grows linearly).
+pub fn scaling_figures(
+    clock: fn() -> f64,
+    train: &Arc<Dataset>,
+    test: &Arc<Dataset>,
+) -> Vec<Figure> {
+    let mut figures = Vec::new();
+    let mut base = None;
+    for hidden in SCALING_HIDDEN {
+        let config = Config {
+            hidden,
+            ..Config::default()
+        };
+        let mut trainer = Trainer::new(
+            config,
+            Method::Normal,
+            Arc::clone(train),
+            Arc::clone(test),
+            clock,
+        );
+        let mut run_steps = |steps: usize| {
+            let mut done = 0;
+            let start = clock();
+            trainer.run_epoch(|_| {
+                done += 1;
+                if done == steps {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            });
+            (clock() - start) / steps as f64
+        };
+        run_steps(5); // warm-up: first touches of the buffers
+        let seconds = run_steps(40);
+        figures.push(figure(
+            format!("scaling_hidden_{hidden}_step"),
+            seconds * 1e3,
+            "ms",
+        ));
+        let per_unit = seconds / hidden as f64;
+        let base = *base.get_or_insert(per_unit);
+        figures.push(figure(
+            format!("scaling_hidden_{hidden}_per_unit_vs_128"),
+            per_unit / base,
+            "ratio",
+        ));
+    }
+    figures
+}
+
+/// The benchmark groups, by name, in the order `make bench` runs them.
+pub const GROUPS: [&str; 6] = ["gemm", "replacement", "step", "epoch", "profile", "scaling"];
+
+/// Runs the groups named in `only` (comma-separated; every group if empty) on the training
+/// and test sets, with the given clock.
+pub fn run_groups(
+    only: &str,
+    clock: fn() -> f64,
+    train: &Arc<Dataset>,
+    test: &Arc<Dataset>,
+) -> Vec<Figure> {
+    let wanted = |group: &str| only.is_empty() || only.split(',').any(|g| g.trim() == group);
+    let mut figures = Vec::new();
+    for group in GROUPS.into_iter().filter(|g| wanted(g)) {
+        figures.extend(match group {
+            "gemm" => gemm_figures(clock, 128, 128),
+            "replacement" => replacement_figures(clock, train, 128),
+            "step" => step_figures(clock, train, test),
+            "epoch" => epoch_figures(clock, train, test),
+            "profile" => profile_figures(clock, train, test),
+            _ => scaling_figures(clock, train, test),
+        });
     }
     figures
 }

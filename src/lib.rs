@@ -7,6 +7,9 @@
 //! the page.
 
 pub mod ayla;
+/// Benchmarks (`make bench`): built only with the `bench` feature, so the page's wasm does
+/// not carry them.
+#[cfg(feature = "bench")]
 pub mod bench;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod bitmap;
@@ -20,8 +23,10 @@ pub mod kernels;
 pub mod method;
 pub mod mnist;
 pub mod model;
+pub mod pixels;
 pub mod protocol;
 pub mod session;
+pub mod shape;
 pub mod sweep;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod tasks;

@@ -6,18 +6,21 @@
 //! [`ToWorker::encode`] and [`FromWorker::decode`], so JavaScript never guesses a shape.
 //!
 //! page → worker ([`ToWorker`]):
+//! - First, `{module: WebAssembly.Module}`: the page compiles the wasm once and every
+//!   worker instantiates that (no text; the worker then posts `Ready`).
 //! - `{"type":"Start","config":{…Config…},"method":"AYLA"}` — train this method with this
-//!   config. The four IDX files travel beside the text as transferable `ArrayBuffer`s:
-//!   they are far too big for JSON, and transferring moves them without a copy. So the
-//!   page posts `{start: <this text>, data: [four ArrayBuffers in DATA_FILES order]}`.
+//!   config. The four IDX files travel beside the text as `Blob`s: they are far too big for
+//!   JSON, and a Blob crosses to a worker without a copy (the worker reads its own). So the
+//!   page posts `{start: <this text>, data: [four Blobs in DATA_FILES order]}`.
 //!   A worker keeps the data for its later runs: a sweep's pool gives a worker one run
 //!   after another and sends `data` only with the first.
 //!
 //! worker → page ([`FromWorker`]):
 //! - `{"type":"Ready"}` — the wasm module is loaded; the page may send `Start`.
 //! - `{"type":"Progress","method":"AYLA","epoch":1,"batch":40,"batches":469,
-//!   "samples_per_sec":5120.5,"loss":0.52}` — at most every [`PROGRESS_INTERVAL`] seconds
-//!   (and after an epoch's last batch); `loss` is the last batch's, `null` if not finite.
+//!   "samples_per_sec":5120.5,"loss":0.52}` — after an epoch's first and last batches, and
+//!   at most every [`PROGRESS_INTERVAL`] seconds in between; `loss` is the last batch's,
+//!   `null` if not finite.
 //! - `{"type":"Epoch","method":"AYLA","metrics":{…EpochMetrics…},"log_line":"AYLA   - …"}`
 //!   — after every epoch; a diverged epoch has `metrics.diverged_at` set and is the last.
 //! - `{"type":"Done","method":"AYLA"}` — the run is over (all epochs, or diverged).
@@ -157,7 +160,8 @@ fn decode<T: for<'de> Deserialize<'de>>(from: &str, text: &str) -> Result<T, Pro
 }
 
 /// Decides when a worker posts `Progress` and what it says: one per
-/// [`PROGRESS_INTERVAL`], plus the epoch's last batch so the bar ends full.
+/// [`PROGRESS_INTERVAL`], plus the epoch's first batch so the bar moves as soon as training
+/// starts, and its last so the bar ends full.
 #[derive(Debug, Clone)]
 pub struct ProgressMeter {
     method: Method,
@@ -187,10 +191,12 @@ impl ProgressMeter {
         }
     }
 
-    /// Counts a finished batch; returns the message to post, if one is due.
+    /// Counts a finished batch; returns the message to post, if one is due: after an
+    /// epoch's first batch (the page shows training has begun at once), its last, and at
+    /// most every [`PROGRESS_INTERVAL`] in between.
     pub fn on_step(&mut self, report: &StepReport, now: f64) -> Option<FromWorker> {
-        let last = report.batch == report.batches;
-        if !last && now - self.last_sent < PROGRESS_INTERVAL {
+        let edge = report.batch == 1 || report.batch == report.batches;
+        if !edge && now - self.last_sent < PROGRESS_INTERVAL {
             return None;
         }
         self.last_sent = now;

@@ -101,6 +101,74 @@ pub fn epoch_order(seed: u64, epoch: usize, count: usize, shuffle: bool) -> Vec<
     order
 }
 
+/// The parts of a training step, in order, and the epoch's validation pass: what
+/// [`Laps`] are told, so `make bench` can show where a step's time goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Taking the batch's images and labels (and the caller's work since the last step).
+    Batch,
+    /// h = ReLU(x · W1 + b1), over each image's nonzero pixels.
+    Layer1Forward,
+    /// z = h · W2 + b2.
+    Layer2Forward,
+    /// Cross-entropy from the logits, and dL/dz.
+    Softmax,
+    /// W2's and b2's gradients, and dL/dh through W2 and the ReLU.
+    Layer2Backward,
+    /// W1's and b1's gradients.
+    Layer1Backward,
+    /// AYLA: L' and dL'/dL from the batch loss.
+    LossFactor,
+    /// AYLA: every gradient times dL'/dL (the chain rule through L'); then the gradient's
+    /// global L2 norm, in the same pass.
+    Norm,
+    /// The SGD step (for AYLA with the element-wise rule applied on the way).
+    Update,
+    /// The test set's loss and accuracy after an epoch.
+    Validation,
+}
+
+impl Phase {
+    pub const ALL: [Phase; 10] = [
+        Phase::Batch,
+        Phase::Layer1Forward,
+        Phase::Layer2Forward,
+        Phase::Softmax,
+        Phase::Layer2Backward,
+        Phase::Layer1Backward,
+        Phase::LossFactor,
+        Phase::Norm,
+        Phase::Update,
+        Phase::Validation,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Batch => "batch",
+            Phase::Layer1Forward => "layer1_forward",
+            Phase::Layer2Forward => "layer2_forward",
+            Phase::Softmax => "softmax",
+            Phase::Layer2Backward => "layer2_backward",
+            Phase::Layer1Backward => "layer1_backward",
+            Phase::LossFactor => "loss_factor",
+            Phase::Norm => "norm",
+            Phase::Update => "update",
+            Phase::Validation => "validation",
+        }
+    }
+}
+
+/// Told when each [`Phase`] of a step ends: a profiler reads its clock there. Training
+/// itself passes `()`, whose laps compile to nothing.
+pub trait Laps {
+    fn lap(&mut self, phase: Phase);
+}
+
+impl Laps for () {
+    #[inline(always)]
+    fn lap(&mut self, _: Phase) {}
+}
+
 /// Loss and accuracy of a model over a whole dataset.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Evaluation {
@@ -210,6 +278,15 @@ impl Trainer {
     /// `diverged_at`).
     pub fn run_epoch(
         &mut self,
+        on_step: impl FnMut(&StepReport) -> ControlFlow<()>,
+    ) -> Option<EpochMetrics> {
+        self.run_epoch_with_laps(&mut (), on_step)
+    }
+
+    /// [`Trainer::run_epoch`], telling `laps` as each phase of each step ends.
+    pub fn run_epoch_with_laps(
+        &mut self,
+        laps: &mut impl Laps,
         mut on_step: impl FnMut(&StepReport) -> ControlFlow<()>,
     ) -> Option<EpochMetrics> {
         let mut progress = self.in_progress.take().unwrap_or_else(|| EpochProgress {
@@ -231,7 +308,7 @@ impl Trainer {
         while progress.batches_done < batches && progress.diverged_at.is_none() {
             let b = progress.batches_done;
             let end = ((b + 1) * size).min(progress.order.len());
-            let report = self.step(&progress.order[b * size..end], b + 1, batches);
+            let report = self.step(&progress.order[b * size..end], b + 1, batches, laps);
             progress.batches_done += 1;
             progress.loss_sum += f64::from(report.loss);
             progress.acc_sum += f64::from(report.batch_acc);
@@ -245,7 +322,9 @@ impl Trainer {
                 return None;
             }
         }
-        Some(self.finish_epoch(progress))
+        let metrics = self.finish_epoch(progress);
+        laps.lap(Phase::Validation);
+        Some(metrics)
     }
 
     /// Turns an epoch's sums into its metrics, validating on the test set.
@@ -273,14 +352,22 @@ impl Trainer {
     }
 
     /// One SGD step on the given training images.
-    fn step(&mut self, indices: &[u32], batch: usize, batches: usize) -> StepReport {
+    fn step(
+        &mut self,
+        indices: &[u32],
+        batch: usize,
+        batches: usize,
+        laps: &mut impl Laps,
+    ) -> StepReport {
         let ws = &mut self.workspace;
-        ws.forward(
-            &self.model,
-            &self.train,
-            indices.iter().map(|&i| i as usize),
-        );
+        ws.load(&self.train, indices.iter().map(|&i| i as usize));
+        laps.lap(Phase::Batch);
+        ws.hidden_layer(&self.model, &self.train);
+        laps.lap(Phase::Layer1Forward);
+        ws.output_layer(&self.model);
+        laps.lap(Phase::Layer2Forward);
         let stats = ws.loss_and_gradient(true);
+        laps.lap(Phase::Softmax);
         self.steps_done += 1;
         let mut report = StepReport {
             step: self.steps_done,
@@ -295,22 +382,24 @@ impl Trainer {
         if !stats.loss.is_finite() {
             return report;
         }
-        ws.backward(&self.model, &self.train, &mut self.grads);
-        let exponent = match self.method {
-            Method::Normal => 1.0,
+        ws.output_layer_backward(&mut self.grads);
+        laps.lap(Phase::Layer2Backward);
+        ws.hidden_layer_backward(&self.train, &mut self.grads);
+        laps.lap(Phase::Layer1Backward);
+        let (exponent, factor) = match self.method {
+            Method::Normal => (1.0, 1.0),
             Method::Ayla => {
-                // Gradients of L' = gradients of L times dL'/dL (the chain rule).
                 let powered = ayla::power_loss(stats.loss, self.config.n1, self.config.n2);
-                if powered.dlmod_dl != 1.0 {
-                    self.grads.scale(powered.dlmod_dl, ws.active_pixels());
-                }
                 report.lmod = powered.lmod;
                 report.branch = Some(powered.branch);
-                powered.exponent
+                (powered.exponent, powered.dlmod_dl)
             }
         };
+        laps.lap(Phase::LossFactor);
+        // Gradients of L' = gradients of L times dL'/dL (the chain rule), then their norm.
         let rows = ws.active_pixels();
-        report.grad_norm = self.grads.l2_norm(rows);
+        report.grad_norm = self.grads.scale_and_norm(factor, rows);
+        laps.lap(Phase::Norm);
         if report.is_diverged() {
             return report;
         }
@@ -319,9 +408,11 @@ impl Trainer {
             // The AYLA element-wise rule with N = 1 is the identity (see ayla::power_gradient).
             self.model.sgd_step(&self.grads, rows, lr, |g| g);
         } else {
-            self.model
-                .sgd_step(&self.grads, rows, lr, |g| ayla::power_gradient(g, exponent));
+            self.model.sgd_step(&self.grads, rows, lr, |g| {
+                ayla::power_gradient_lanes(g, exponent)
+            });
         }
+        laps.lap(Phase::Update);
         report
     }
 

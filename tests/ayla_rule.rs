@@ -2,6 +2,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use ayla::ayla::{power_gradient, power_gradients, power_loss, Branch, EPSILON};
+use ayla::fastmath::pow;
 
 fn close(a: f32, b: f64) -> bool {
     (f64::from(a) - b).abs() <= 1e-6 * b.abs().max(1.0)
@@ -88,4 +89,44 @@ fn non_finite_gradient_elements_become_zero() {
     assert!(close(grads[3], 0.95 * 2.0 * (2.0f64 + 1e-7).powf(-0.05)));
     // A finite element whose power overflows is zeroed too.
     assert_eq!(power_gradient(1e30, 4.0), 0.0);
+}
+
+#[test]
+fn the_loss_factor_uses_the_same_pow_as_the_gradient_elements() {
+    // One implementation of x^N for L', dL'/dL and the elements, so the factor that scales
+    // every gradient has the same bits on every target (libm's powf differs between them).
+    let mut checked = 0;
+    for exponent in [0.5f32, 0.8, 0.95, 1.05, 1.2, 2.0, 3.0] {
+        for i in 1..=2_000 {
+            let loss = i as f32 * 0.003;
+            let p = power_loss(loss, exponent, exponent);
+            if p.branch == Branch::Unit {
+                continue;
+            }
+            let base = loss + EPSILON;
+            assert_eq!(
+                p.lmod.to_bits(),
+                pow(base, exponent).to_bits(),
+                "L' at {loss}^{exponent}"
+            );
+            let factor = exponent * pow(base, exponent - 1.0);
+            assert_eq!(
+                p.dlmod_dl.to_bits(),
+                factor.to_bits(),
+                "dL'/dL at {loss}^{exponent}"
+            );
+            let element = exponent * loss * pow(base, exponent - 1.0);
+            assert_eq!(power_gradient(loss, exponent).to_bits(), element.to_bits());
+            checked += 1;
+        }
+    }
+    assert!(checked > 13_000);
+}
+
+#[test]
+fn pow_of_one_and_zero_exponents_is_exact() {
+    for base in [EPSILON, 0.3, 1.0, 2.5, 1e6] {
+        assert_eq!(pow(base, 1.0), base);
+        assert_eq!(pow(base, 0.0), 1.0);
+    }
 }

@@ -18,7 +18,7 @@ fn reference_evaluation(model: &Mlp, data: &Dataset) -> (f64, f64) {
     let params = common::f64_parameters(model);
     let (mut loss_sum, mut correct) = (0.0, 0usize);
     for i in 0..data.len() {
-        let logits = common::reference_logits(&params, data.image(i));
+        let logits = common::reference_logits(&params, &data.image(i));
         let label = data.label(i);
         loss_sum += common::reference_cross_entropy(&logits, label);
         let predicted =

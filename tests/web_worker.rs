@@ -27,6 +27,11 @@ fn idx_files(count: usize) -> (Vec<u8>, Vec<u8>) {
     (encode_images(&pixels), encode_labels(&labels))
 }
 
+/// Bytes as the JavaScript buffer a worker is sent.
+fn js_array(bytes: &[u8]) -> js_sys::Uint8Array {
+    js_sys::Uint8Array::from(bytes)
+}
+
 /// A JS callback that records every message text it is given.
 fn recorder() -> (Rc<RefCell<Vec<String>>>, js_sys::Function) {
     let texts = Rc::new(RefCell::new(Vec::new()));
@@ -56,9 +61,9 @@ fn worker_data(start: &str, post: &js_sys::Function) -> WorkerData {
     let (test_images, test_labels) = idx_files(20);
     WorkerData::load(
         start,
-        train_images,
+        &js_array(&train_images),
         train_labels,
-        test_images,
+        &js_array(&test_images),
         test_labels,
         post,
     )
@@ -171,9 +176,9 @@ fn start_with(start: &str, labels: &[u8]) -> (bool, Vec<FromWorker>) {
     let (texts, post) = recorder();
     let data = WorkerData::load(
         start,
-        images.clone(),
+        &js_array(&images),
         labels.to_vec(),
-        images,
+        &js_array(&images),
         good_labels.clone(),
         &post,
     )

@@ -1,7 +1,8 @@
 // Getting the four IDX files into the page: MNIST from this site (downloaded once,
 // verified and kept in this browser: data-cache.js), or files the user picks (read
-// locally; they never leave the browser). Rust checks them once (src/mnist.rs) and the
-// bytes are kept in memory for the next run.
+// locally; they never leave the browser). Rust checks them once (src/mnist.rs) and they
+// are kept for the next runs as Blobs: a Blob is handed to a worker without a copy, and
+// each worker reads its own, off the page's thread.
 
 import { check_dataset, data_files } from './pkg/ayla.js';
 import { gunzipped, loadMnist, sha256 } from './data-cache.js';
@@ -9,7 +10,7 @@ import { DataError } from './data-error.js';
 
 export { DataError };
 
-// { label, buffers: ArrayBuffer[4] in data_files() order, sizes: { train, test },
+// { label, buffers: Blob[4] in data_files() order, sizes: { train, test },
 //   identity: { name, sha256: [4 sums] }, downloaded: bytes fetched, note: a storage
 //   problem to tell, or null }
 let current = null;
@@ -68,6 +69,6 @@ function keep(label, buffers, identity, { downloaded = 0, note = null } = {}) {
   } catch (error) {
     throw new DataError(`The ${label === 'MNIST' ? 'MNIST files are' : 'files are'} not usable. ${error.message}`);
   }
-  current = { label, buffers, sizes, identity, downloaded, note };
+  current = { label, buffers: buffers.map((b) => new Blob([b])), sizes, identity, downloaded, note };
   return current;
 }

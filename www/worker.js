@@ -19,12 +19,28 @@ self.addEventListener('unhandledrejection', (event) => {
   throw event.reason;
 });
 
-// Envelope: { start: <Start message text>, data?: [4 ArrayBuffers, in DATA_FILES order] }.
-self.onmessage = ({ data: { start, data: files } }) => {
+// The first message is { module: the page's compiled WebAssembly.Module }; then envelopes
+// { start: <Start message text>, data?: [4 Blobs, in DATA_FILES order] }, handled one at a
+// time in order.
+let queue = Promise.resolve();
+self.onmessage = ({ data: message }) => {
+  queue = queue.then(() => handle(message));
+};
+
+async function handle({ module, start, data: files }) {
+  if (module) {
+    await init({ module_or_path: module });
+    post(ready_message());
+    return;
+  }
   if (files) {
     data?.free();
+    const buffers = await Promise.all(files.map((file) => file.arrayBuffer()));
     // Nothing (having posted an Error message) if the files are bad.
-    data = WorkerData.load(start, ...files.map((b) => new Uint8Array(b)), post);
+    data = WorkerData.load(start, ...buffers.map((b) => new Uint8Array(b)), post);
+    // Only the index is kept (in wasm memory): let the file copies go at once rather than
+    // whenever the collector runs, which a worker busy in wasm gives it no chance to.
+    buffers.forEach((buffer) => buffer.transfer?.(0));
   }
   if (!data) return;
   // Nothing (having posted an Error message) if the message is bad.
@@ -33,6 +49,4 @@ self.onmessage = ({ data: { start, data: files } }) => {
   // One epoch per call; Stop terminates this worker between or within them.
   while (run.next_epoch());
   run.free();
-};
-
-init().then(() => post(ready_message()));
+}

@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::Sweep;
-use crate::bench::{eval_flops_per_sample, train_flops_per_sample};
 use crate::method::Method;
+use crate::model::{eval_flops_per_sample, train_flops_per_sample};
 
 impl Sweep {
     /// Seconds the sweep should take on `workers` parallel workers, each training at

@@ -7,38 +7,33 @@ use wasm_bindgen::prelude::*;
 
 use crate::bench;
 use crate::mnist::Dataset;
-use crate::web::js::to_js;
+use crate::web::js::{to_js, JsImageFile};
 
 use crate::web::clock::seconds as clock;
 
 /// Dense-equivalent floating-point operations of one epoch of one method (see
-/// `bench::epoch_flops`), for the page benchmark's GFLOP/s.
+/// `model::epoch_flops`), for the page benchmark's GFLOP/s.
 #[wasm_bindgen]
 pub fn epoch_flops(train: usize, test: usize, hidden: usize) -> f64 {
-    bench::epoch_flops(train, test, hidden)
+    crate::model::epoch_flops(train, test, hidden)
 }
 
-/// Runs the benchmarks on the four IDX files and returns `[{name, value, unit}, …]`.
+/// Runs the benchmark groups named in `only` (comma-separated, see `bench::GROUPS`; all
+/// of them if empty) on the four IDX files and returns `[{name, value, unit}, …]`.
 #[wasm_bindgen]
 pub fn run_benchmarks(
-    train_images: Vec<u8>,
+    only: &str,
+    train_images: &js_sys::Uint8Array,
     train_labels: Vec<u8>,
-    test_images: Vec<u8>,
+    test_images: &js_sys::Uint8Array,
     test_labels: Vec<u8>,
 ) -> Result<JsValue, JsError> {
     let load = |images, labels| {
-        Dataset::from_idx(images, labels)
+        Dataset::from_idx_file(&JsImageFile(images), labels)
             .map(Arc::new)
             .map_err(|e| JsError::new(&e.to_string()))
     };
     let train = load(train_images, train_labels)?;
     let test = load(test_images, test_labels)?;
-    let figures = [
-        bench::gemm_figures(clock, 128, 128),
-        bench::replacement_figures(clock, &train, 128),
-        bench::step_figures(clock, &train, &test),
-        bench::epoch_figures(clock, &train, &test),
-    ]
-    .concat();
-    to_js(&figures)
+    to_js(&bench::run_groups(only, clock, &train, &test))
 }

@@ -1,6 +1,7 @@
 //! The wasm-bindgen layer: converts types and errors between JavaScript and the core,
 //! and nothing else. Compiled only for wasm32.
 
+#[cfg(feature = "bench")]
 pub mod bench;
 pub mod canvas;
 pub mod chart;

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use super::js::{from_js, to_js};
+use super::js::{from_js, to_js, JsImageFile};
 use crate::config::{Config, FieldError, FIELDS};
 use crate::export;
 use crate::method::Method;
@@ -76,17 +76,18 @@ struct DatasetSize {
 
 /// Checks the four IDX files before any worker starts, so a bad file is reported once,
 /// as a sentence naming what is wrong. Returns `{train, test}` image counts. Nothing is
-/// kept: the workers parse their own copies.
+/// kept, and of the image files only the headers are read: the workers index their own
+/// copies.
 #[wasm_bindgen]
 pub fn check_dataset(
-    train_images: &[u8],
+    train_images: &js_sys::Uint8Array,
     train_labels: &[u8],
-    test_images: &[u8],
+    test_images: &js_sys::Uint8Array,
     test_labels: &[u8],
 ) -> Result<JsValue, JsError> {
-    let train = mnist::check_idx(train_images, train_labels)
+    let train = mnist::check_idx_file(&JsImageFile(train_images), train_labels)
         .map_err(|e| JsError::new(&format!("Training files: {e}")))?;
-    let test = mnist::check_idx(test_images, test_labels)
+    let test = mnist::check_idx_file(&JsImageFile(test_images), test_labels)
         .map_err(|e| JsError::new(&format!("Test files: {e}")))?;
     mnist::check_not_empty(train, test).map_err(|e| JsError::new(&e.to_string()))?;
     to_js(&DatasetSize { train, test })

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use wasm_bindgen::prelude::*;
 
 use super::clock::seconds as now;
+use super::js::JsImageFile;
 use crate::method::Method;
 use crate::mnist::{self, Dataset};
 use crate::protocol::{FromWorker, ProgressMeter, ToWorker};
@@ -28,21 +29,23 @@ pub struct WorkerData {
 
 #[wasm_bindgen]
 impl WorkerData {
-    /// Takes over the four IDX files (in `DATA_FILES` order). If they are unusable it posts
-    /// an `Error` message for the run `start` describes and returns `undefined`; it throws
-    /// only if `post` throws.
+    /// Indexes the four IDX files (in `DATA_FILES` order), reading the image files from
+    /// JavaScript in pieces: only their nonzero-pixel index is kept, so the images are
+    /// never copied whole into wasm memory, which would keep that size for good. If the
+    /// files are unusable it posts an `Error` message for the run `start` describes and
+    /// returns `undefined`; it throws only if `post` throws.
     pub fn load(
         start: &str,
-        train_images: Vec<u8>,
+        train_images: &js_sys::Uint8Array,
         train_labels: Vec<u8>,
-        test_images: Vec<u8>,
+        test_images: &js_sys::Uint8Array,
         test_labels: Vec<u8>,
         post: &js_sys::Function,
     ) -> Result<Option<WorkerData>, JsValue> {
-        let loaded = Dataset::from_idx(train_images, train_labels)
+        let loaded = Dataset::from_idx_file(&JsImageFile(train_images), train_labels)
             .map_err(|e| format!("Training files: {e}"))
             .and_then(|train| {
-                let test = Dataset::from_idx(test_images, test_labels)
+                let test = Dataset::from_idx_file(&JsImageFile(test_images), test_labels)
                     .map_err(|e| format!("Test files: {e}"))?;
                 mnist::check_not_empty(train.len(), test.len()).map_err(|e| e.to_string())?;
                 Ok((train, test))

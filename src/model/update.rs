@@ -1,0 +1,64 @@
+//! The element-wise passes of an SGD step over a gradient's nonzero parts: the chain-rule
+//! factor and the global norm in one pass, then the update.
+
+use super::{Grads, Mlp};
+use crate::fastmath::{self, Lanes, LANES};
+
+impl Mlp {
+    /// Multiplies every element of a gradient by `factor` (unless it is 1) and returns the
+    /// gradient's global L2 norm afterwards, accumulated in f64: one pass over the rows of
+    /// W1 listed in `w1_rows` and all of b1, W2 and b2 (see `Mlp::active`).
+    pub fn scale_and_norm(&mut self, factor: f32, w1_rows: &[u16]) -> f32 {
+        let mut total = 0.0;
+        for part in self.active_mut(w1_rows) {
+            if factor != 1.0 {
+                part.iter_mut().for_each(|g| *g *= factor);
+            }
+            total += sum_of_squares(part);
+        }
+        total.sqrt() as f32
+    }
+
+    /// SGD on transformed gradients, θ ← θ − lr · f(g), over the same parts (`f(0)` must be
+    /// 0). `f` works on a vector of elements at a time; a part's last few go through it in
+    /// the first lane, so every element gets the same arithmetic.
+    #[inline]
+    pub fn sgd_step(
+        &mut self,
+        grads: &Grads,
+        w1_rows: &[u16],
+        learning_rate: f32,
+        f: impl Fn(Lanes) -> Lanes,
+    ) {
+        let lr = Lanes::splat(learning_rate);
+        for (param, grad) in self.active_mut(w1_rows).zip(grads.active(w1_rows)) {
+            let mut params = param.chunks_exact_mut(LANES);
+            let mut grads = grad.chunks_exact(LANES);
+            for (p, g) in params.by_ref().zip(grads.by_ref()) {
+                fastmath::store(fastmath::load(p) - lr * f(fastmath::load(g)), p);
+            }
+            for (p, &g) in params.into_remainder().iter_mut().zip(grads.remainder()) {
+                *p -= learning_rate * f(Lanes::splat(g)).to_array()[0];
+            }
+        }
+    }
+}
+
+/// Σ x² in f64, over eight independent partial sums so the adds vectorise (a single
+/// running sum is one long dependency chain).
+fn sum_of_squares(values: &[f32]) -> f64 {
+    const LANES: usize = 8;
+    let mut partial = [0.0f64; LANES];
+    let chunks = values.chunks_exact(LANES);
+    let tail: f64 = chunks
+        .remainder()
+        .iter()
+        .map(|&v| f64::from(v) * f64::from(v))
+        .sum();
+    for chunk in chunks {
+        for (acc, &v) in partial.iter_mut().zip(chunk) {
+            *acc += f64::from(v) * f64::from(v);
+        }
+    }
+    partial.iter().sum::<f64>() + tail
+}
