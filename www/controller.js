@@ -23,7 +23,7 @@ const $ = (id) => document.getElementById(id);
 // The session in progress ({ stop() }), or null; and what its updates redraw.
 let session = null;
 let view = null;
-// The kept sweep shown, while it can be resumed: { record, sweep, data }.
+// The kept sweep shown, while it can be resumed: { record, sweep, data, query }.
 let resumable = null;
 
 export async function boot() {
@@ -146,6 +146,7 @@ async function train(event) {
   const start = checked.config ? startSingle(checked.config, data) : startSweep(checked, data);
   const keep = await store.begin(start.model.head(data.identity, data.sizes.train), start.model.start().saved.summary);
   if (!claim()) return keep?.end(); // stopped meanwhile
+  if (!keep) keepFailed(store.problem);
   markShown(keep?.id ?? null);
   session = start.run(keep);
 }
@@ -210,7 +211,8 @@ function runSweep(sweep, data) {
   return { model: sweep, run: (keep) => startSession(sweep, data.buffers, workers, { apply, name, keep, keepFailed }) };
 }
 
-// What the page could not keep (a full quota): said once, under the status; the run goes on.
+// What the page could not keep (a full quota, storage refused): said under the status; the
+// run goes on.
 function keepFailed(text) {
   const note = $('store-note');
   note.textContent = text;
