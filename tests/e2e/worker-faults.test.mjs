@@ -15,6 +15,8 @@ const BROKEN = 'The test broke this run on purpose.';
 // of training; the real code never sees that Start, and every other run trains as usual.
 const faulty = (matches, reply) => (file) => ({
   body: `self.addEventListener('message', (event) => {
+  // The compiled module arrives first, in a message of its own; runs come with \`start\`.
+  if (!event.data.start) return;
   const start = JSON.parse(event.data.start);
   if (!(${matches})(start)) return;
   event.stopImmediatePropagation();
