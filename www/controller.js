@@ -68,7 +68,8 @@ export async function boot() {
   const shown = last && (await openKept(last));
   if (shown && !location.search) useLink(shown.query);
   $('train').disabled = false;
-  setStatus({ state: 'idle', text: 'Ready. Set the parameters and press Train.' });
+  const resumeToo = resumable ? 'Press Resume to finish the sweep below, or set' : 'Set';
+  setStatus({ state: 'idle', text: `Ready. ${resumeToo} the parameters and press Train.` });
 }
 
 // Fills the inputs from a page link's query (`epochs=5&…`, with `mode=sweep` for a sweep).
