@@ -105,8 +105,9 @@ describe('chromium', { skip: !ENGINES.includes('chromium') && 'BROWSERS leaves C
     await save(page, '#export-png');
     await save(page, '#export-json');
     await save(page, '#export-csv');
-    // Stop and a second run, to cover a restart too.
-    await page.fill('#epochs', '3');
+    // Stop and a second run, to cover a restart too (long enough to be stopped mid-run:
+    // a few epochs of 3,000 images end between two polls).
+    await page.fill('#epochs', '40');
     await page.click('#train');
     await page.waitFor(() => document.querySelector('.run-progress progress').value > 1, null, { timeout: 60_000, what: 'progress' });
     await page.click('#stop');
