@@ -22,6 +22,9 @@ pub struct FieldSpec<T: 'static = Config> {
     pub integer: bool,
     /// What the parameter does, shown as the input's hint.
     pub help: &'static str,
+    /// For a choice, its options in order (the field's value is the chosen one's index,
+    /// and `min`/`max` bound that index); empty for a number.
+    pub choices: &'static [Choice],
     /// The field's value in a `T`.
     #[serde(skip)]
     pub get: fn(&T) -> f64,
@@ -30,8 +33,16 @@ pub struct FieldSpec<T: 'static = Config> {
     pub set: fn(&mut T, f64),
 }
 
+/// One option of a choice field: the name typed in a link or on the command line, and the
+/// label the page shows.
+#[derive(Debug, Serialize)]
+pub struct Choice {
+    pub name: &'static str,
+    pub label: &'static str,
+}
+
 /// Every parameter of a run, in the order the page shows them: the one list of them.
-pub const FIELDS: [FieldSpec; 8] = [
+pub const FIELDS: [FieldSpec; 11] = [
     FieldSpec {
         key: "epochs",
         input_id: "epochs",
@@ -42,6 +53,7 @@ pub const FIELDS: [FieldSpec; 8] = [
         min_exclusive: false,
         integer: true,
         help: "Passes over the training set.",
+        choices: &[],
         get: |c| c.epochs as f64,
         set: |c, v| c.epochs = v as usize,
     },
@@ -55,6 +67,7 @@ pub const FIELDS: [FieldSpec; 8] = [
         min_exclusive: true,
         integer: false,
         help: "AYLA exponent while the batch loss is above 1.",
+        choices: &[],
         get: |c| f64::from(c.n1),
         set: |c, v| c.n1 = v as f32,
     },
@@ -68,6 +81,7 @@ pub const FIELDS: [FieldSpec; 8] = [
         min_exclusive: true,
         integer: false,
         help: "AYLA exponent while the batch loss is below 1.",
+        choices: &[],
         get: |c| f64::from(c.n2),
         set: |c, v| c.n2 = v as f32,
     },
@@ -81,6 +95,7 @@ pub const FIELDS: [FieldSpec; 8] = [
         min_exclusive: false,
         integer: true,
         help: "Images per SGD step.",
+        choices: &[],
         get: |c| c.batch_size as f64,
         set: |c, v| c.batch_size = v as usize,
     },
@@ -94,8 +109,37 @@ pub const FIELDS: [FieldSpec; 8] = [
         min_exclusive: true,
         integer: false,
         help: "Plain SGD step size.",
+        choices: &[],
         get: |c| f64::from(c.learning_rate),
         set: |c, v| c.learning_rate = v as f32,
+    },
+    FieldSpec {
+        key: "optimizer",
+        input_id: "optimizer",
+        label: "Optimizer",
+        default: 0.0,
+        min: 0.0,
+        max: 2.0,
+        min_exclusive: false,
+        integer: true,
+        help: "What moves the weights along the (AYLA-transformed) gradient, with Keras' \
+               settings: plain SGD (the original), SGD with momentum 0.9, or Adam.",
+        choices: &[
+            Choice {
+                name: "sgd",
+                label: "SGD",
+            },
+            Choice {
+                name: "momentum",
+                label: "SGD with momentum 0.9",
+            },
+            Choice {
+                name: "adam",
+                label: "Adam",
+            },
+        ],
+        get: |c| c.optimizer as usize as f64,
+        set: |c, v| c.optimizer = Optimizer::ALL[v as usize],
     },
     FieldSpec {
         key: "hidden",
@@ -107,6 +151,7 @@ pub const FIELDS: [FieldSpec; 8] = [
         min_exclusive: false,
         integer: true,
         help: "Width of the ReLU layer.",
+        choices: &[],
         get: |c| c.hidden as f64,
         set: |c, v| c.hidden = v as usize,
     },
@@ -120,6 +165,7 @@ pub const FIELDS: [FieldSpec; 8] = [
         min_exclusive: false,
         integer: true,
         help: "Initial weights and batch order.",
+        choices: &[],
         get: |c| c.seed as f64,
         set: |c, v| c.seed = v as u64,
     },
@@ -133,10 +179,82 @@ pub const FIELDS: [FieldSpec; 8] = [
         min_exclusive: false,
         integer: true,
         help: "First N training images used.",
+        choices: &[],
         get: |c| c.train_size as f64,
         set: |c, v| c.train_size = v as usize,
     },
+    FieldSpec {
+        key: "validate",
+        input_id: "validate",
+        label: "Validate on",
+        default: 0.0,
+        min: 0.0,
+        max: 1.0,
+        min_exclusive: false,
+        integer: true,
+        help: "Where each epoch's validation figures come from: the test set (the original), \
+               or the last K training images, held out from training (then the test set is \
+               scored once, at the end of each run).",
+        choices: &[
+            Choice {
+                name: "test",
+                label: "Test set",
+            },
+            Choice {
+                name: "held-out",
+                label: "Last K training images",
+            },
+        ],
+        get: |c| c.validation as usize as f64,
+        set: |c, v| c.validation = Validation::ALL[v as usize],
+    },
+    FieldSpec {
+        key: "holdout",
+        input_id: "holdout",
+        label: "Held-out images (K)",
+        default: DEFAULT_HOLDOUT as f64,
+        min: 1.0,
+        max: 59999.0,
+        min_exclusive: false,
+        integer: true,
+        help: "With Validate on the last K training images: K.",
+        choices: &[],
+        get: |c| c.holdout as f64,
+        set: |c, v| c.holdout = v as usize,
+    },
 ];
+
+/// The base optimizer, with Keras' semantics (see `SPEC.md`); AYLA transforms the gradient
+/// before it reaches any of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Optimizer {
+    #[default]
+    Sgd,
+    Momentum,
+    Adam,
+}
+
+impl Optimizer {
+    /// In the order of the field's choices.
+    pub const ALL: [Optimizer; 3] = [Optimizer::Sgd, Optimizer::Momentum, Optimizer::Adam];
+}
+
+/// Which images the per-epoch validation figures come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Validation {
+    /// The test set, as the original does.
+    #[default]
+    Test,
+    /// The last `holdout` training images, which are then not trained on.
+    HeldOut,
+}
+
+impl Validation {
+    /// In the order of the field's choices.
+    pub const ALL: [Validation; 2] = [Validation::Test, Validation::HeldOut];
+}
 
 /// A validated set of parameters. Deserialising one checks every field against its limits,
 /// so a message or a stored record cannot carry a config the inputs would refuse.
@@ -151,6 +269,10 @@ pub struct Config {
     pub hidden: usize,
     pub seed: u64,
     pub train_size: usize,
+    pub optimizer: Optimizer,
+    pub validation: Validation,
+    /// Training images held out for validation (with [`Validation::HeldOut`]).
+    pub holdout: usize,
     /// Shuffle the training set each epoch (the page always does; reference runs do not).
     pub shuffle: bool,
 }
@@ -166,7 +288,21 @@ struct Unchecked {
     hidden: usize,
     seed: u64,
     train_size: usize,
+    // Absent from records and exports written before these fields existed.
+    #[serde(default)]
+    optimizer: Optimizer,
+    #[serde(default)]
+    validation: Validation,
+    #[serde(default = "default_holdout")]
+    holdout: usize,
     shuffle: bool,
+}
+
+/// K when a link or a record does not say (a sixth of MNIST's training set).
+pub const DEFAULT_HOLDOUT: usize = 10_000;
+
+fn default_holdout() -> usize {
+    DEFAULT_HOLDOUT
 }
 
 impl TryFrom<Unchecked> for Config {
@@ -182,6 +318,9 @@ impl TryFrom<Unchecked> for Config {
             hidden: u.hidden,
             seed: u.seed,
             train_size: u.train_size,
+            optimizer: u.optimizer,
+            validation: u.validation,
+            holdout: u.holdout,
             shuffle: u.shuffle,
         };
         config.check().map(|()| config)
@@ -276,13 +415,18 @@ const BLANK: Config = Config {
     hidden: 0,
     seed: 0,
     train_size: 0,
+    optimizer: Optimizer::Sgd,
+    validation: Validation::Test,
+    holdout: 0,
     shuffle: true,
 };
 
 /// A field's value as the user would type it: whole numbers without decimals, and the
 /// exponents and learning rate as the f32 they are kept in ("0.95", not 0.949999988…).
 fn field_text<T>(spec: &FieldSpec<T>, value: f64) -> String {
-    if spec.integer {
+    if let Some(choice) = spec.choices.get(value as usize) {
+        choice.name.to_string()
+    } else if spec.integer {
         format!("{value:.0}")
     } else {
         (value as f32).to_string()
@@ -292,6 +436,9 @@ fn field_text<T>(spec: &FieldSpec<T>, value: f64) -> String {
 /// Parses one field's text against its limits, with a message a user can act on.
 pub fn parse_field<T>(spec: &FieldSpec<T>, text: &str) -> Result<f64, String> {
     let text = text.trim();
+    if !spec.choices.is_empty() {
+        return parse_choice(spec, text);
+    }
     if text.is_empty() {
         return Err(format!("{} is empty; enter a number.", spec.label));
     }
@@ -299,6 +446,22 @@ pub fn parse_field<T>(spec: &FieldSpec<T>, text: &str) -> Result<f64, String> {
         .parse()
         .map_err(|_| format!("“{text}” is not a number."))?;
     check_value(spec, value)
+}
+
+/// A choice's index from its name (any case).
+fn parse_choice<T>(spec: &FieldSpec<T>, text: &str) -> Result<f64, String> {
+    let names: Vec<&str> = spec.choices.iter().map(|c| c.name).collect();
+    names
+        .iter()
+        .position(|name| name.eq_ignore_ascii_case(text))
+        .map(|index| index as f64)
+        .ok_or_else(|| {
+            format!(
+                "{} must be one of {}; “{text}” is not.",
+                spec.label,
+                names.join(", ")
+            )
+        })
 }
 
 /// Checks a number against a field's limits.

@@ -1,7 +1,7 @@
 //! Parameter validation: the defaults, and what users type.
 #![cfg(not(target_arch = "wasm32"))]
 
-use ayla::config::{Config, FIELDS};
+use ayla::config::{Config, Optimizer, Validation, FIELDS};
 use serde_json::json;
 
 fn parse_one(key: &str, text: &str) -> Result<Config, String> {
@@ -18,6 +18,48 @@ fn defaults_are_the_originals() {
     assert_eq!((c.epochs, c.n1, c.n2), (5, 0.95, 1.0));
     assert_eq!((c.batch_size, c.learning_rate, c.hidden), (128, 0.01, 128));
     assert_eq!((c.seed, c.train_size, c.shuffle), (42, 60_000, true));
+    assert_eq!(
+        (c.optimizer, c.validation),
+        (Optimizer::Sgd, Validation::Test)
+    );
+}
+
+#[test]
+fn a_choice_is_typed_by_name_in_any_case() {
+    assert_eq!(
+        parse_one("optimizer", " Adam ").unwrap().optimizer,
+        Optimizer::Adam
+    );
+    assert_eq!(
+        parse_one("optimizer", "momentum").unwrap().optimizer,
+        Optimizer::Momentum
+    );
+    let held_out = parse_one("validate", "held-out").unwrap();
+    assert_eq!(
+        (held_out.validation, held_out.holdout),
+        (Validation::HeldOut, 10_000)
+    );
+    assert_eq!(
+        parse_one("optimizer", "rmsprop").unwrap_err(),
+        "Optimizer must be one of sgd, momentum, adam; “rmsprop” is not."
+    );
+    assert_eq!(
+        parse_one("validate", "").unwrap_err(),
+        "Validate on must be one of test, held-out; “” is not."
+    );
+    let pairs = held_out.to_pairs();
+    assert!(pairs.contains(&("validate", "held-out".to_string())));
+    assert!(pairs.contains(&("optimizer", "sgd".to_string())));
+}
+
+#[test]
+fn a_config_written_before_the_optimizer_and_validation_fields_reads_with_their_defaults() {
+    let old = json!({"epochs": 5, "n1": 0.95, "n2": 1.0, "batch_size": 128,
+        "learning_rate": 0.01, "hidden": 128, "seed": 42, "train_size": 60000, "shuffle": true});
+    assert_eq!(
+        serde_json::from_value::<Config>(old).unwrap(),
+        Config::default()
+    );
 }
 
 #[test]

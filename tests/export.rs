@@ -39,7 +39,8 @@ fn record() -> Record {
 fn query_reproduces_the_parameters() {
     assert_eq!(
         record().query,
-        "epochs=5&n1=0.95&n2=1&batch=128&lr=0.01&hidden=128&seed=42&train=60000"
+        "epochs=5&n1=0.95&n2=1&batch=128&lr=0.01&optimizer=sgd&hidden=128&seed=42&train=60000\
+         &validate=test&holdout=10000"
     );
 }
 
@@ -49,15 +50,15 @@ fn csv_has_a_row_per_epoch_and_method_with_the_parameters() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "epochs,n1,n2,batch,lr,hidden,seed,train,method,epoch,loss,accuracy,val_loss,\
+        "epochs,n1,n2,batch,lr,optimizer,hidden,seed,train,validate,holdout,method,epoch,loss,accuracy,val_loss,\
          val_accuracy,grad_norm,seconds,diverged_at"
     );
     assert_eq!(lines.len(), 4);
     assert_eq!(
         lines[1],
-        "5,0.95,1,128,0.01,128,42,60000,Normal,1,0.5,0.9,0.5,0.91,1.5,2,"
+        "5,0.95,1,128,0.01,sgd,128,42,60000,test,10000,Normal,1,0.5,0.9,0.5,0.91,1.5,2,"
     );
-    assert!(lines[3].starts_with("5,0.95,1,128,0.01,128,42,60000,AYLA,1,NaN,"));
+    assert!(lines[3].starts_with("5,0.95,1,128,0.01,sgd,128,42,60000,test,10000,AYLA,1,NaN,"));
     assert!(lines[3].ends_with(",3"));
 }
 

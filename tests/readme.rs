@@ -22,6 +22,17 @@ fn readme_parameter_table_matches_the_field_specs() {
             .unwrap_or_else(|| panic!("no README row for {}", spec.key));
         let cells: Vec<&str> = row.split('|').map(str::trim).collect();
         // | label | key | default | limits |
+        if !spec.choices.is_empty() {
+            // A choice: its default by name, and every option listed in order.
+            assert_eq!(cells[3], spec.choices[spec.default as usize].name, "{row}");
+            let listed: Vec<&str> = cells[4]
+                .split(", ")
+                .map(|option| option.split([' ', '(']).next().unwrap())
+                .collect();
+            let names: Vec<&str> = spec.choices.iter().map(|c| c.name).collect();
+            assert_eq!(listed, names, "{row}");
+            continue;
+        }
         assert_eq!(number(cells[3]), spec.default, "{row}");
         let limits = cells[4];
         let max = format!("{}", spec.max as u64);

@@ -414,25 +414,42 @@ fn the_csv_has_one_line_per_row_with_every_parameter_and_statistic() {
     let csv = record().to_csv();
     let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
     assert_eq!(
-        header[..7],
+        header[..10],
         [
             "epochs",
             "batch",
             "lr",
+            "optimizer",
             "hidden",
             "seed",
             "train",
+            "validate",
+            "holdout",
             SEEDS_FIELD.key
         ]
     );
-    assert_eq!(header[7..10], ["method", "n1", "n2"]);
+    assert_eq!(header[10..13], ["method", "n1", "n2"]);
     assert_eq!(*header.last().unwrap(), "first_beat_epochs");
     let rows = csv_rows(&csv);
     assert_eq!(rows.len(), 3);
     for row in &rows {
-        let shared = ["epochs", "batch", "lr", "hidden", "seed", "train", "seeds"];
+        let shared = [
+            "epochs",
+            "batch",
+            "lr",
+            "optimizer",
+            "hidden",
+            "seed",
+            "train",
+            "validate",
+            "holdout",
+            "seeds",
+        ];
         let values: Vec<&str> = shared.iter().map(|k| row[*k].as_str()).collect();
-        assert_eq!(values, ["2", "128", "0.01", "128", "42", "60000", "2"]);
+        assert_eq!(
+            values,
+            ["2", "128", "0.01", "sgd", "128", "42", "60000", "test", "10000", "2"]
+        );
     }
 
     let normal = &rows[0];

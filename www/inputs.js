@@ -45,24 +45,38 @@ function fieldRow(spec) {
   const id = spec.input_id;
   const row = element('div', { class: 'field', 'data-key': spec.key });
   const label = element('label', { for: id }, spec.label);
-  const input = element('input', {
-    id,
-    name: spec.key,
+  const field = spec.choices.length > 0 ? choiceInput(spec) : textInput(spec);
+  field.id = id;
+  field.name = spec.key;
+  field.setAttribute('aria-describedby', `${id}-help ${id}-error`);
+  const help = element('p', { id: `${id}-help`, class: 'help' }, `${spec.help} ${range(spec)}`);
+  const error = element('p', { id: `${id}-error`, class: 'error' });
+  row.append(label, field, help, error);
+  return row;
+}
+
+function textInput(spec) {
+  const field = element('input', {
     type: 'text',
     inputmode: spec.integer ? 'numeric' : 'decimal',
     autocomplete: 'off',
     spellcheck: 'false',
-    'aria-describedby': `${id}-help ${id}-error`,
   });
-  input.value = String(spec.default);
-  const help = element('p', { id: `${id}-help`, class: 'help' }, `${spec.help} ${range(spec)}`);
-  const error = element('p', { id: `${id}-error`, class: 'error' });
-  row.append(label, input, help, error);
-  return row;
+  field.value = String(spec.default);
+  return field;
+}
+
+// A choice's value is its option's name, as a link or the command line writes it.
+function choiceInput(spec) {
+  const field = element('select', {});
+  for (const choice of spec.choices) field.append(element('option', { value: choice.name }, choice.label));
+  field.value = spec.choices[spec.default].name;
+  return field;
 }
 
 // The limits as a reader would write them, e.g. "(0 < N1 ≤ 10)", "(1 to 1000)".
 function range(spec) {
+  if (spec.choices.length > 0) return '';
   const max = spec.max.toLocaleString('en');
   return spec.min_exclusive
     ? `(${spec.min} < ${spec.label} ≤ ${max})`
@@ -84,9 +98,16 @@ const input = (spec) => document.getElementById(spec.input_id);
 export function fillFromQuery(search) {
   const params = new URLSearchParams(search);
   for (const spec of [...specs, seedsSpec]) {
-    if (params.has(spec.key)) input(spec).value = params.get(spec.key);
+    if (params.has(spec.key)) setValue(spec, params.get(spec.key));
   }
   return params.get('mode') === 'sweep' ? 'sweep' : 'single';
+}
+
+// A choice takes its option's name in any case; a name it does not have leaves it blank,
+// which validation then names.
+function setValue(spec, text) {
+  const choice = spec.choices.find((c) => c.name.toLowerCase() === text.trim().toLowerCase());
+  input(spec).value = spec.choices.length > 0 ? choice?.name ?? '' : text;
 }
 
 // Validates every input of the current mode, marking each refused field (message beside

@@ -20,6 +20,7 @@ pub const SEEDS_FIELD: FieldSpec<Sweep> = FieldSpec {
     min_exclusive: false,
     integer: true,
     help: "Runs per setting, with seeds Seed, Seed + 1, …",
+    choices: &[],
     get: |s| s.seeds as f64,
     set: |s, v| s.seeds = v as usize,
 };

@@ -104,6 +104,7 @@ impl<const SWEEP: bool> Args for Fields<SWEEP> {
 /// The `--KEY VALUE` option of a field: a list for a sweep's exponent axes.
 fn option<T>(spec: &FieldSpec<T>, axis: bool) -> Arg {
     let value_name = match (axis, spec.integer) {
+        _ if !spec.choices.is_empty() => "NAME",
         (true, _) => "LIST",
         (false, true) => "N",
         (false, false) => "X",
@@ -127,6 +128,11 @@ fn number(value: f64) -> String {
 /// The spec's help with its limits as the page writes them, e.g.
 /// "Passes over the training set. [1 to 1,000; default: 5]".
 fn help<T>(spec: &FieldSpec<T>, axis: bool) -> String {
+    if !spec.choices.is_empty() {
+        let names: Vec<&str> = spec.choices.iter().map(|c| c.name).collect();
+        let default = spec.choices[spec.default as usize].name;
+        return format!("{} [{}; default: {default}]", spec.help, names.join(", "));
+    }
     let limits = if spec.min_exclusive {
         format!("{} < {} ≤ {}", spec.min, spec.label, number(spec.max))
     } else {
