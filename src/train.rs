@@ -1,4 +1,5 @@
-//! Training one method (Normal or AYLA) for a run: batches, SGD steps, per-epoch metrics.
+//! Training one method (Normal or AYLA) for a run: batches, optimizer steps, per-epoch
+//! metrics.
 
 use std::ops::ControlFlow;
 use std::sync::Arc;
@@ -13,8 +14,9 @@ use crate::config::Config;
 use crate::method::Method;
 use crate::mnist::Dataset;
 use crate::model::{Grads, Mlp, Workspace};
+use crate::optimizer::OptimizerState;
 
-/// What one SGD step saw and did.
+/// What one training step saw and did.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct StepReport {
     /// 1-based step count over the whole run.
@@ -122,7 +124,7 @@ pub enum Phase {
     /// AYLA: every gradient times dL'/dL (the chain rule through L'); then the gradient's
     /// global L2 norm, in the same pass.
     Norm,
-    /// The SGD step (for AYLA with the element-wise rule applied on the way).
+    /// The optimizer step (for AYLA with the element-wise rule applied on the way).
     Update,
     /// The test set's loss and accuracy after an epoch.
     Validation,
@@ -195,6 +197,8 @@ pub struct Trainer {
     method: Method,
     model: Mlp,
     grads: Grads,
+    /// The base optimizer's state (momentum's velocity, Adam's moments), zero at the start.
+    optimizer: OptimizerState,
     workspace: Workspace,
     train: Arc<Dataset>,
     test: Arc<Dataset>,
@@ -230,10 +234,12 @@ impl Trainer {
         clock: fn() -> f64,
     ) -> Trainer {
         let hidden = model.hidden();
+        let lengths = model.slices().map(<[f32]>::len);
         Trainer {
             config,
             method,
             grads: Mlp::zeros(hidden),
+            optimizer: OptimizerState::new(config.optimizer, config.learning_rate, &lengths),
             workspace: Workspace::new(config.batch_size.min(train.len()).max(1), hidden),
             model,
             train,
@@ -351,7 +357,7 @@ impl Trainer {
         }
     }
 
-    /// One SGD step on the given training images.
+    /// One training step on the given training images.
     fn step(
         &mut self,
         indices: &[u32],
@@ -403,12 +409,13 @@ impl Trainer {
         if report.is_diverged() {
             return report;
         }
-        let lr = self.config.learning_rate;
+        // AYLA's element-wise rule transforms the gradient the optimizer is handed.
+        let (grads, optimizer) = (&mut self.grads, &mut self.optimizer);
         if exponent == 1.0 {
             // The AYLA element-wise rule with N = 1 is the identity (see ayla::power_gradient).
-            self.model.sgd_step(&self.grads, rows, lr, |g| g);
+            self.model.apply_gradients(grads, rows, optimizer, |g| g);
         } else {
-            self.model.sgd_step(&self.grads, rows, lr, |g| {
+            self.model.apply_gradients(grads, rows, optimizer, |g| {
                 ayla::power_gradient_lanes(g, exponent)
             });
         }
