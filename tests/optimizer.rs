@@ -1,7 +1,8 @@
 //! The base optimizers (src/optimizer.rs) against an independent float64 implementation of
 //! Keras' rules: on small vectors, and on the network's real gradients, where momentum and
 //! Adam must keep moving the rows of W1 a batch did not touch; AYLA (1, 1) ≡ Normal under
-//! each of them. (The 50-step references under momentum and Adam are in tests/golden.rs.)
+//! each of them; the lines describing a run or a sweep name the optimizer. (The 50-step
+//! references under momentum and Adam are in tests/golden.rs.)
 #![cfg(not(target_arch = "wasm32"))]
 
 mod common;
@@ -14,6 +15,8 @@ use ayla::method::Method;
 use ayla::mnist::Dataset;
 use ayla::model::{Mlp, Workspace};
 use ayla::optimizer::OptimizerState;
+use ayla::session::{Comparison, SweepSession};
+use ayla::sweep::Sweep;
 use ayla::train::{StepReport, Trainer};
 
 /// Keras' rules in float64, element by element, written from their definitions
@@ -165,10 +168,10 @@ fn adams_first_step_moves_each_weight_by_about_the_learning_rate() {
 fn an_element_gets_the_same_arithmetic_in_a_vector_and_in_the_tail() {
     // Eleven equal elements: eight go through the lanes, three through the tail.
     for kind in Optimizer::ALL {
-        let mut param = vec![0.3f32; 11];
+        let mut param = [0.3f32; 11];
         let mut optimizer = OptimizerState::new(kind, 0.05, &[11]);
         for step in 0..5 {
-            let grad = vec![small_gradient(step, 1); 11];
+            let grad = [small_gradient(step, 1); 11];
             optimizer.step([(&mut param[..], &grad[..])]);
         }
         assert!(
@@ -342,6 +345,34 @@ fn ayla_with_unit_exponents_equals_normal_bit_for_bit_under_momentum_and_adam() 
         assert!(
             runs[0].model() != &Mlp::glorot(128, config.seed),
             "{optimizer:?}: it trained"
+        );
+    }
+}
+
+#[test]
+fn the_lines_describing_a_run_and_a_sweep_name_the_optimizer() {
+    let labels = Optimizer::ALL.map(Optimizer::label);
+    assert_eq!(labels, ["SGD", "SGD with momentum 0.9", "Adam"]);
+    for optimizer in Optimizer::ALL {
+        let config = Config {
+            optimizer,
+            ..Config::default()
+        };
+        let run = Comparison::new(config, 60_000).describe(60_000);
+        assert!(
+            run.contains(&format!(
+                "lr 0.01 · {} · 128 hidden units",
+                optimizer.label()
+            )),
+            "{run}"
+        );
+        let name = ["sgd", "momentum", "adam"][optimizer as usize];
+        let pairs = [("n1", "0.9, 1.1"), ("optimizer", name)];
+        let sweep = Sweep::parse(|key| pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| *v));
+        let line = SweepSession::new(sweep.expect("a valid sweep"), 60_000, 2).describe();
+        assert!(
+            line.contains(&format!(" · {} · ", optimizer.label())),
+            "{line}"
         );
     }
 }
