@@ -283,6 +283,7 @@ pub fn run_job(
         job: job.id,
         metrics,
         done: true,
+        test: None,
     }
 }
 

@@ -169,10 +169,13 @@ impl Laps for () {
     fn lap(&mut self, _: Phase) {}
 }
 
-/// Loss and accuracy of a model over a whole dataset.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// Loss and accuracy of a model over a set of images (a value that is not finite travels
+/// as JSON `null` and comes back as NaN).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Evaluation {
+    #[serde(deserialize_with = "null_as_nan")]
     pub loss: f32,
+    #[serde(deserialize_with = "null_as_nan")]
     pub accuracy: f32,
 }
 

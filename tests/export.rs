@@ -25,11 +25,13 @@ fn record() -> Record {
                 method: Method::Normal,
                 diverged: false,
                 metrics: vec![epoch(1, 0.5, None), epoch(2, 0.25, None)],
+                test: None,
             },
             Run {
                 method: Method::Ayla,
                 diverged: true,
                 metrics: vec![epoch(1, f32::NAN, Some(3))],
+                test: None,
             },
         ],
     )

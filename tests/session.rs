@@ -28,7 +28,7 @@ fn epoch(method: Method, epoch: usize, val_accuracy: f32) -> FromWorker {
 }
 
 fn done(method: Method) -> FromWorker {
-    FromWorker::Done { method }
+    FromWorker::Done { method, test: None }
 }
 
 fn comparison(epochs: usize) -> Comparison {

@@ -76,7 +76,7 @@ fn a_run_keeps_each_epoch_and_its_end_as_they_happen() {
         .iter()
         .map(|e| match &e.event {
             Event::Epoch { .. } => (e.job, "Epoch"),
-            Event::Done => (e.job, "Done"),
+            Event::Done { .. } => (e.job, "Done"),
         })
         .collect();
     assert_eq!(
@@ -175,7 +175,7 @@ fn entries_that_do_not_fit_are_skipped_and_named_and_the_rest_comes_back() {
         epoch_entry(7, Method::Normal, 1),
         epoch_entry(0, Method::Ayla, 1),
         epoch_entry(0, Method::Normal, 2),
-        serde_json::to_string(&Entry::done(1)).unwrap(),
+        serde_json::to_string(&Entry::done(1, None)).unwrap(),
     ];
     entries.extend(kept.entries.iter().cloned());
     entries.push(epoch_entry(0, Method::Normal, 3));

@@ -170,7 +170,7 @@ fn a_sweep_epoch_that_does_not_fit_its_plan_is_skipped() {
             entry(6, Method::Normal, 1),
             entry(1, Method::Normal, 1),
             entry(1, Method::Ayla, 3),
-            serde_json::to_string(&Entry::done(2)).unwrap(),
+            serde_json::to_string(&Entry::done(2, None)).unwrap(),
         ],
         summary: serde_json::to_string(&s.stored_summary()).unwrap(),
     };

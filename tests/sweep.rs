@@ -280,6 +280,7 @@ fn done(job: usize, metrics: Vec<EpochMetrics>) -> JobResult {
         job,
         metrics,
         done: true,
+        test: None,
     }
 }
 
@@ -311,6 +312,7 @@ fn record() -> SweepRecord {
                 job: 5,
                 metrics: vec![epoch(1, 0.5, 1.0)],
                 done: false,
+                test: None,
             },
         ],
     }

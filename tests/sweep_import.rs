@@ -39,6 +39,7 @@ fn result(job: usize, val_accuracy: f32) -> JobResult {
         job,
         metrics: vec![metrics(1, val_accuracy - 0.05), metrics(2, val_accuracy)],
         done: true,
+        test: None,
     }
 }
 
@@ -98,6 +99,7 @@ fn a_single_run_export_is_recognised() {
             method: Method::Normal,
             diverged: false,
             metrics: vec![metrics(1, 0.9)],
+            test: None,
         }],
     );
     assert_eq!(

@@ -107,6 +107,7 @@ fn valid_inputs_give_a_config_and_the_url_query() {
 fn worker_messages_are_typed_or_refused() {
     let done = FromWorker::Done {
         method: Method::Normal,
+        test: None,
     };
     assert_eq!(
         message_type(&done.encode()).map_err(JsValue::from).unwrap(),

@@ -162,7 +162,10 @@ fn a_run_posts_progress_then_each_epoch_then_done() {
             }
         }
         assert_eq!(epochs_seen, 2);
-        assert_eq!(messages.last(), Some(&FromWorker::Done { method }));
+        assert_eq!(
+            messages.last(),
+            Some(&FromWorker::Done { method, test: None })
+        );
     }
 }
 

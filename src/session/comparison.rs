@@ -10,7 +10,7 @@ use super::{EpochLog, EpochRate, RowState, RowUpdate, Saved, Status, StatusState
 use crate::chart::{series_name, History, Metric};
 use crate::config::Config;
 use crate::export::Record;
-use crate::history::Run;
+use crate::history::{Run, TestScore};
 use crate::method::Method;
 use crate::protocol::{FromWorker, Job};
 use crate::text::{duration, plural, thousands};
@@ -158,7 +158,7 @@ impl Comparison {
                 metrics,
                 log_line,
             } => self.add_epoch(method, metrics, log_line),
-            FromWorker::Done { method } => self.method_done(method, elapsed),
+            FromWorker::Done { method, test } => self.method_done(method, test, elapsed),
             FromWorker::Error { method, message } => {
                 let text = match method {
                     Some(method) => format!("{}: {message}", method.label()),
@@ -189,10 +189,11 @@ impl Comparison {
         }
     }
 
-    fn method_done(&mut self, method: Method, elapsed: f64) -> Update {
+    fn method_done(&mut self, method: Method, test: Option<TestScore>, elapsed: f64) -> Update {
         if !self.done.contains(&method) {
             self.done.push(method);
         }
+        self.run_mut(method).test = test;
         let last = self.run(method).metrics.last().copied();
         let (text, state) = match last {
             Some(m) if m.diverged_at.is_some() => (
@@ -232,7 +233,7 @@ impl Comparison {
             update.finished = true;
             update.status = Some(Status::new(StatusState::Done, text));
         }
-        update.saved = Some(self.saved(&[Entry::done(row_of(method))]));
+        update.saved = Some(self.saved(&[Entry::done(row_of(method), test)]));
         update
     }
 

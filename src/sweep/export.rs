@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::{Row, Sweep, SweepRecord, SEEDS_FIELD};
+use crate::history::TestScore;
 use crate::method::Method;
 use crate::train::EpochMetrics;
 
@@ -26,6 +27,9 @@ struct RunExport<'a> {
     done: bool,
     diverged: bool,
     metrics: &'a [EpochMetrics],
+    /// Scored once at the run's end when it validated on held-out images.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    test: Option<TestScore>,
 }
 
 /// The table's columns after the shared parameters.
@@ -67,6 +71,7 @@ impl SweepRecord {
                     done: r.done,
                     diverged: r.diverged(),
                     metrics: &r.metrics,
+                    test: r.test,
                 })
             })
             .collect();

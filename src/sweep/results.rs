@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Sweep;
+use crate::history::TestScore;
 use crate::method::Method;
 use crate::train::EpochMetrics;
 
@@ -20,6 +21,10 @@ pub struct JobResult {
     pub job: usize,
     pub metrics: Vec<EpochMetrics>,
     pub done: bool,
+    /// The test figures of a run validated on held-out images, scored once at its end
+    /// (see [`crate::history::Run::test`]); absent from results written before them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test: Option<TestScore>,
 }
 
 impl JobResult {

@@ -139,6 +139,7 @@ impl WorkerRun {
                 &self.post,
                 &FromWorker::Done {
                     method: self.method,
+                    test: None,
                 },
             )?;
             return Ok(false);

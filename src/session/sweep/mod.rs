@@ -9,6 +9,7 @@ pub use view::TableRow;
 
 use super::stored::{Entry, Plan, SavedState, Summary, SCHEMA};
 use super::{EpochRate, Overall, RowState, RowUpdate, Saved, Status, StatusState, Update};
+use crate::history::TestScore;
 use crate::method::Method;
 use crate::protocol::{FromWorker, Job};
 use crate::sweep::{Column, JobResult, Sweep, SweepRecord};
@@ -168,6 +169,7 @@ impl SweepSession {
             job,
             metrics: Vec::new(),
             done: false,
+            test: None,
         });
         if let Some(busy) = self.busy.get_mut(slot) {
             *busy = Some(job);
@@ -233,7 +235,7 @@ impl SweepSession {
                     ..Update::default()
                 }
             }
-            FromWorker::Done { .. } => self.run_done(job, elapsed),
+            FromWorker::Done { test, .. } => self.run_done(job, test, elapsed),
             FromWorker::Error { message, .. } => {
                 let text = format!("{}: {message}", setting(&self.jobs[job]));
                 self.fail(text)
@@ -248,8 +250,8 @@ impl SweepSession {
         self.lines[job].push(format!("[{}] {log_line}", setting(&self.jobs[job])));
     }
 
-    fn run_done(&mut self, job: usize, elapsed: f64) -> Update {
-        self.mark_done(job);
+    fn run_done(&mut self, job: usize, test: Option<TestScore>, elapsed: f64) -> Update {
+        self.mark_done(job, test);
         for busy in &mut self.busy {
             if *busy == Some(job) {
                 *busy = None;
@@ -259,14 +261,15 @@ impl SweepSession {
             log: self.release_lines(),
             overall: Some(self.overall(elapsed)),
             redraw: true,
-            saved: Some(self.saved(&[Entry::done(job)])),
+            saved: Some(self.saved(&[Entry::done(job, test)])),
             ..Update::default()
         }
     }
 
-    fn mark_done(&mut self, job: usize) {
+    fn mark_done(&mut self, job: usize, test: Option<TestScore>) {
         if let Some(result) = self.result_mut(job) {
             result.done = true;
+            result.test = test;
         }
         // A diverged run is over too: all of its batches count as done for the overall bar.
         self.batches_done[job] = self.jobs[job].config.epochs * self.batches_per_epoch;
