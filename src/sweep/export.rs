@@ -33,7 +33,7 @@ struct RunExport<'a> {
 }
 
 /// The table's columns after the shared parameters.
-const ROW_COLUMNS: [&str; 17] = [
+const ROW_COLUMNS: [&str; 19] = [
     "method",
     "n1",
     "n2",
@@ -48,6 +48,8 @@ const ROW_COLUMNS: [&str; 17] = [
     "final_val_loss_std",
     "best_val_loss_mean",
     "best_val_loss_std",
+    "test_accuracy_mean",
+    "test_accuracy_std",
     "gain_mean",
     "gain_std",
     "first_beat_epochs",
@@ -114,6 +116,7 @@ impl SweepRecord {
                 row.best_val_accuracy,
                 row.final_val_loss,
                 row.best_val_loss,
+                row.test_accuracy,
                 row.gain,
             ] {
                 fields.push(stat.map_or(String::new(), |s| s.mean.to_string()));

@@ -72,6 +72,10 @@ pub struct Row {
     pub best_val_accuracy: Option<Stat>,
     pub final_val_loss: Option<Stat>,
     pub best_val_loss: Option<Stat>,
+    /// The test accuracy scored once at each run's end, over the runs that have one (those
+    /// validated on held-out images); absent from the JSON when none has.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test_accuracy: Option<Stat>,
     /// Final val accuracy minus the same seed's Normal's, over seeds where both finished
     /// without diverging. `None` for Normal.
     pub gain: Option<Stat>,
@@ -149,6 +153,7 @@ impl SweepRecord {
             best_val_accuracy: stat(&|r| r.metrics.iter().map(val_acc).reduce(f64::max)),
             final_val_loss: stat(&|r| r.metrics.last().map(val_loss)),
             best_val_loss: stat(&|r| r.metrics.iter().map(val_loss).reduce(f64::min)),
+            test_accuracy: stat(&|r| r.test.map(|t| f64::from(t.accuracy))),
             gain: is_ayla
                 .then(|| {
                     Stat::of(

@@ -12,9 +12,10 @@ use super::{EpochRate, Overall, RowState, RowUpdate, Saved, Status, StatusState,
 use crate::history::TestScore;
 use crate::method::Method;
 use crate::protocol::{FromWorker, Job};
+use crate::split::Split;
 use crate::sweep::{Column, JobResult, Sweep, SweepRecord};
 use crate::text::{duration, plural, thousands};
-use crate::train::EpochMetrics;
+use crate::train::{test_log_line, EpochMetrics};
 
 #[derive(Debug, Clone)]
 pub struct SweepSession {
@@ -49,9 +50,10 @@ impl SweepSession {
     /// loaded.
     pub fn new(sweep: Sweep, loaded_train: usize, workers: usize) -> SweepSession {
         let jobs = sweep.jobs();
-        let train_size = sweep.base.train_size.min(loaded_train);
+        let train_size = sweep.base.images_used(loaded_train);
+        let trained = Split::new(&sweep.base, train_size).trained;
         SweepSession {
-            batches_per_epoch: train_size.div_ceil(sweep.base.batch_size.max(1)),
+            batches_per_epoch: trained.div_ceil(sweep.base.batch_size.max(1)),
             train_size,
             batches_done: vec![0; jobs.len()],
             lines: vec![Vec::new(); jobs.len()],
@@ -271,6 +273,10 @@ impl SweepSession {
             result.done = true;
             result.test = test;
         }
+        if let Some(test) = &test {
+            let line = test_log_line(self.jobs[job].method, test);
+            self.lines[job].push(format!("[{}] {line}", setting(&self.jobs[job])));
+        }
         // A diverged run is over too: all of its batches count as done for the overall bar.
         self.batches_done[job] = self.jobs[job].config.epochs * self.batches_per_epoch;
         if self.selected.is_none() && self.jobs[job].method == Method::Ayla {
@@ -486,6 +492,7 @@ pub(super) fn describe(s: &Sweep, train_size: usize) -> String {
         format!("from seed {}", s.base.seed),
         plural(s.base.epochs, "epoch"),
         format!("{} training images", thousands(train_size)),
+        Split::new(&s.base, train_size).describe(),
     ]
     .join(" · ")
 }
