@@ -4,6 +4,7 @@
 
 use ayla::chart::HeatMap;
 use ayla::config::{Config, FIELDS};
+use ayla::history::TestScore;
 use ayla::method::Method;
 use ayla::sweep::{
     parse_axis, JobResult, Speed, Sweep, SweepRecord, MAX_AXIS_VALUES, MAX_RUNS, SEEDS_FIELD,
@@ -651,4 +652,42 @@ fn a_sweep_read_from_outside_is_checked_like_typed_input() {
     assert!(error.contains("The sweep would be 435 runs"), "{error}");
     assert!(refused(&|v| v["base"]["batch_size"] = serde_json::json!(0))
         .contains("outside their limits"));
+}
+
+#[test]
+fn held_out_runs_test_scores_are_in_the_table_the_csv_and_the_json() {
+    let mut r = record();
+    // Seed 42's and 43's runs of (0.9, 0.5) and their Normals scored on the test set at
+    // the end; the diverged run (job 2) has no score, nor the unfinished job 5.
+    for (job, accuracy) in [(0, 0.88), (1, 0.91), (3, 0.86), (4, 0.85)] {
+        r.results[job].test = Some(TestScore {
+            loss: 0.3,
+            accuracy,
+        });
+    }
+    let rows = r.rows();
+    let normal = rows[0].test_accuracy.unwrap();
+    assert_eq!(normal.n, 2);
+    assert!((normal.mean - 0.87).abs() < 1e-6, "{normal:?}");
+    assert_eq!(rows[2].test_accuracy, None);
+    let csv = r.to_csv();
+    let lines = csv_rows(&csv);
+    assert_stat(&lines[0], "test_accuracy", Some(0.87), Some(0.014_142_1));
+    assert_stat(&lines[1], "test_accuracy", Some(0.88), Some(0.042_426_4));
+    assert_stat(&lines[2], "test_accuracy", None, None);
+    let json: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
+    let runs = json["runs"].as_array().unwrap();
+    assert!((runs[1]["test"]["accuracy"].as_f64().unwrap() - 0.91).abs() < 1e-6);
+    assert!((runs[1]["test"]["loss"].as_f64().unwrap() - 0.3).abs() < 1e-6);
+    assert!(runs[2].get("test").is_none());
+    assert!(json["rows"][0]["test_accuracy"]["mean"].is_number());
+    assert!(json["rows"][2].get("test_accuracy").is_none());
+}
+
+#[test]
+fn validated_on_the_test_set_the_test_columns_are_empty() {
+    let lines = csv_rows(&record().to_csv());
+    for line in &lines {
+        assert_stat(line, "test_accuracy", None, None);
+    }
 }
