@@ -93,7 +93,7 @@ eachEngine((engine) => {
     await page.click('#train');
     await waitForState(page, 'done', 180_000);
     assert.deepEqual(page.problems, []);
-    assert.match(await page.url(), /\?mode=sweep&epochs=1&n1=0\.9,4&n2=1,4&batch=128&lr=0\.01&hidden=128&seed=5&train=3000&seeds=2$/);
+    assert.match(await page.url(), /\?mode=sweep&epochs=1&n1=0\.9,4&n2=1,4&batch=128&lr=0\.01&optimizer=sgd&hidden=128&seed=5&train=3000&validate=test&holdout=10000&seeds=2$/);
     assert.match(await text(page, '#status'), /^Sweep done in \d+:\d\d: 10 runs\. Best: N1 [\d.]+, N2 [\d.]+ .*2 settings diverged\.$/);
 
     assert.equal((await header(page)).length, 10);
@@ -183,9 +183,9 @@ eachEngine((engine) => {
     assert.equal(csv.name, 'mnist_sweep.csv');
     const lines = csv.bytes.toString().trim().split('\n');
     assert.equal(lines.length, 6);
-    assert.match(lines[0], /^epochs,batch,lr,hidden,seed,train,seeds,method,n1,n2,runs_done,/);
-    assert.match(lines[1], /^1,128,0\.01,128,5,3000,2,Normal,,,2,2,0,0\.\d+,/);
-    assert.ok(lines.some((l) => l.startsWith('1,128,0.01,128,5,3000,2,AYLA,4,4,2,2,2,')), lines.join('\n'));
+    assert.match(lines[0], /^epochs,batch,lr,optimizer,hidden,seed,train,validate,holdout,seeds,method,n1,n2,runs_done,/);
+    assert.match(lines[1], /^1,128,0\.01,sgd,128,5,3000,test,10000,2,Normal,,,2,2,0,0\.\d+,/);
+    assert.ok(lines.some((l) => l.startsWith('1,128,0.01,sgd,128,5,3000,test,10000,2,AYLA,4,4,2,2,2,')), lines.join('\n'));
     const columns = lines[0].split(',');
     const csvRow = (n1, n2) => {
       const fields = lines.map((l) => l.split(',')).find((f) => f[columns.indexOf('n1')] === n1 && f[columns.indexOf('n2')] === n2);
