@@ -175,7 +175,10 @@ fn held_out_images_must_be_fewer_than_the_training_images() {
         "holdout",
         "Held-out images (K) must be fewer than the training images (3,000).".to_string(),
     );
-    assert_eq!(held_out("3000", "3000").unwrap_err(), [refused.clone()]);
+    assert_eq!(
+        held_out("3000", "3000").unwrap_err(),
+        std::slice::from_ref(&refused)
+    );
     assert_eq!(held_out("3000", "5000").unwrap_err(), [refused]);
     // The edge: one image left to train on.
     let edge = held_out("3000", "2999").unwrap();

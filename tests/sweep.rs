@@ -237,6 +237,38 @@ fn the_estimate_deals_runs_to_the_first_free_worker() {
 }
 
 #[test]
+fn a_held_out_estimate_trains_on_the_rest_and_scores_the_test_set_once() {
+    let s = sweep(&[
+        ("n1", "1"),
+        ("n2", "1"),
+        ("epochs", "2"),
+        ("validate", "held-out"),
+        ("holdout", "20000"),
+    ])
+    .unwrap();
+    // Normal and AYLA both at 40,000 images/s, one worker, no start-up.
+    let speed = Speed {
+        normal: 40_000.0,
+        ayla: 40_000.0,
+        start_up: 0.0,
+    };
+    // 2 epochs of 40,000 trained images; the held-out 20,000 evaluated every epoch, the test
+    // set once per run: the cost of a run on 40,000 images validated on 25,000 each epoch.
+    let held_out = s.estimate_seconds(60_000, 10_000, speed, 1);
+    let plain = sweep(&[
+        ("n1", "1"),
+        ("n2", "1"),
+        ("epochs", "2"),
+        ("train", "40000"),
+    ])
+    .unwrap()
+    .estimate_seconds(60_000, 25_000, speed, 1);
+    assert!((held_out - plain).abs() < 1e-9, "{held_out} vs {plain}");
+    // Training alone would be 2 runs × 2 epochs × 1 s.
+    assert!(held_out > 4.0 && held_out < 4.0 + 2.0 * 50_000.0 / 40_000.0);
+}
+
+#[test]
 fn the_bench_speed_predicts_a_full_epoch_pair_near_what_the_page_measured() {
     // `make bench` measured 1.05 s (Normal) and 1.32 s (AYLA) for one epoch of both in
     // parallel (60,000 + 10,000 images); the default speed must agree with that.
