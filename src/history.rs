@@ -5,14 +5,21 @@ use serde::{Deserialize, Serialize};
 
 use crate::method::Method;
 use crate::train::EpochMetrics;
+pub use crate::train::TestScore;
 
-/// One method's metrics so far: `{ "method": "AYLA", "metrics": [...], "diverged": false }`.
+/// One method's metrics so far: `{ "method": "AYLA", "metrics": [...], "diverged": false }`,
+/// and `"test": {…}` once a run validated on held-out images finished.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Run {
     pub method: Method,
     pub metrics: Vec<EpochMetrics>,
     #[serde(default)]
     pub diverged: bool,
+    /// The test figures, scored once after the last epoch; `None` when the test set was
+    /// the validation set, for a diverged run, and until the run is over. Absent from
+    /// records written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test: Option<TestScore>,
 }
 
 /// The per-epoch quantities a series can show.
@@ -80,6 +87,7 @@ impl Run {
             method,
             metrics: Vec::new(),
             diverged: false,
+            test: None,
         }
     }
 

@@ -23,7 +23,9 @@
 //!   `null` if not finite.
 //! - `{"type":"Epoch","method":"AYLA","metrics":{…EpochMetrics…},"log_line":"AYLA   - …"}`
 //!   — after every epoch; a diverged epoch has `metrics.diverged_at` set and is the last.
-//! - `{"type":"Done","method":"AYLA"}` — the run is over (all epochs, or diverged).
+//! - `{"type":"Done","method":"AYLA"}` — the run is over (all epochs, or diverged). A run
+//!   validated on held-out images adds its test figures, scored once at its end:
+//!   `"test":{"loss":0.2871,"accuracy":0.9195}` (none if it diverged).
 //! - `{"type":"Error","method":"AYLA","message":"The image file is empty."}` — the run
 //!   cannot go on; `message` is a sentence for the user. `method` is `null` if the `Start`
 //!   message itself could not be read.
@@ -36,6 +38,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
+use crate::history::TestScore;
 use crate::method::Method;
 use crate::mnist::{TEST_IMAGES, TEST_LABELS, TRAIN_IMAGES, TRAIN_LABELS};
 use crate::train::{EpochMetrics, StepReport};
@@ -87,6 +90,10 @@ pub enum FromWorker {
     },
     Done {
         method: Method,
+        /// The test figures of a run validated on held-out images, scored once after its
+        /// last epoch; absent otherwise (and for a diverged run).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        test: Option<TestScore>,
     },
     Error {
         method: Option<Method>,

@@ -289,6 +289,24 @@ fn readout_says_diverged_where_a_run_broke() {
 }
 
 #[test]
+fn readout_shows_a_test_score_at_its_runs_last_epoch() {
+    let mut json: serde_json::Value = serde_json::from_str(&history_json(3, 3, &[])).unwrap();
+    json["runs"][1]["test"] = json!({"loss": 0.25, "accuracy": 0.9195});
+    let history = parse(&json.to_string());
+    let last = chart::readout(&history, 3).unwrap();
+    assert!(
+        last.ends_with(
+            "AYLA: acc 0.8800, val acc 0.9000, loss 0.4819, val loss 0.2798, grad 1.1708; \
+             test acc 0.9195, test loss 0.2500 (scored once at the end)"
+        ),
+        "{last}"
+    );
+    // Normal has none; and no epoch before the last shows it.
+    assert_eq!(last.matches("test acc").count(), 1, "{last}");
+    assert!(!chart::readout(&history, 2).unwrap().contains("test"));
+}
+
+#[test]
 fn readout_before_an_epoch_is_reported() {
     let history = parse(&history_json(5, 2, &[]));
     let text = chart::readout(&history, 4).unwrap();

@@ -5,14 +5,18 @@
 
 mod common;
 
+use std::ops::ControlFlow;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
+use std::sync::Arc;
 
 use ayla::bitmap::heatmap_png;
 use ayla::chart::HeatMap;
-use ayla::config::{parse_field, FIELDS};
+use ayla::config::{parse_field, Config, FIELDS};
+use ayla::method::Method;
 use ayla::sweep::{JobResult, SweepRecord};
 use ayla::tasks::{sweep_from_query, Plan};
+use ayla::train::{test_log_line, Trainer};
 
 /// 2 × 1 settings × 2 seeds, 1 epoch on 300 images: 6 short tasks.
 const SWEEP: [&str; 10] = [
@@ -225,6 +229,115 @@ fn train_jsonl_prints_one_object_per_step_and_method() {
     );
     // Same start and same batches: the first step's loss is the same for both methods.
     assert_eq!(steps[0]["loss"], steps[3]["loss"]);
+}
+
+#[test]
+fn train_with_held_out_validation_prints_each_test_score_after_the_last_epoch() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "--epochs",
+        "1",
+        "--train",
+        "1500",
+        "--validate",
+        "held-out",
+        "--holdout",
+        "500",
+    ];
+    let out = ok(dir.path(), &[&["train"][..], &args].concat());
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 4, "{out}");
+    assert!(lines[0].starts_with("AYLA   - Epoch 1: Loss="), "{out}");
+    assert!(lines[1].starts_with("Normal - Epoch 1: Loss="), "{out}");
+    // The same run in this process: the same figures, bit for bit.
+    let config = Config::parse(|key| {
+        args.chunks(2)
+            .find(|pair| pair[0] == format!("--{key}"))
+            .map(|pair| pair[1])
+    })
+    .unwrap();
+    let train = Arc::new(common::mnist_train().first(config.train_size));
+    for (line, method) in lines[2..].iter().zip([Method::Ayla, Method::Normal]) {
+        let test = common::mnist_test();
+        let mut trainer = Trainer::new(config, method, Arc::clone(&train), test, common::no_clock);
+        trainer.run_epoch(|_| ControlFlow::Continue(())).unwrap();
+        let score = trainer.test_score().unwrap();
+        assert_eq!(*line, test_log_line(method, &score));
+    }
+    // With --jsonl, one object per method after its steps.
+    let out = ok(dir.path(), &[&["train", "--jsonl"][..], &args].concat());
+    let objects: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let tests: Vec<&serde_json::Value> =
+        objects.iter().filter(|o| o.get("test").is_some()).collect();
+    assert_eq!(tests.len(), 2);
+    assert_eq!(tests[0]["method"], "AYLA");
+    // The same score as the console line's.
+    let accuracy = tests[1]["test"]["accuracy"].as_f64().unwrap();
+    assert!(
+        lines[3].ends_with(&format!("Test Acc={accuracy:.4}")),
+        "{accuracy}"
+    );
+    let loss = tests[1]["test"]["loss"].as_f64().unwrap();
+    assert!(
+        lines[3].contains(&format!("Test Loss={loss:.4},")),
+        "{loss}"
+    );
+    assert_eq!(
+        objects.len(),
+        2 * 8 + 2,
+        "8 steps of 128 of 1,000 images each"
+    );
+}
+
+#[test]
+fn train_refuses_a_k_that_leaves_nothing_to_train_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(
+        dir.path(),
+        &["train", "--train", "300", "--validate", "held-out"],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        "error: --holdout: Held-out images (K) must be fewer than the training images (300).\n"
+    );
+}
+
+#[test]
+fn a_held_out_sweep_keeps_every_runs_test_score_in_its_tasks_and_exports() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = vec!["sweep", "plan"];
+    args.extend(SWEEP);
+    args.extend(["--validate", "held-out", "--holdout", "100"]);
+    ok(dir.path(), &args);
+    let out = ok(dir.path(), &["sweep", "run", "plan.json", "--task", "1"]);
+    assert!(
+        out.contains("AYLA   - Test set, scored once after the last epoch: Test Loss="),
+        "{out}"
+    );
+    let out = ok(dir.path(), &["sweep", "run", "plan.json", "--local"]);
+    assert!(out.contains(", Test Acc="), "{out}");
+    ok(
+        dir.path(),
+        &["sweep", "merge", "plan.json", "runs", "-o", "out"],
+    );
+    let json = std::fs::read_to_string(dir.path().join("out/mnist_sweep.json")).unwrap();
+    let record = SweepRecord::from_export(&json).unwrap();
+    assert_eq!(record.results.len(), 6);
+    assert!(record.results.iter().all(|r| r.test.is_some()));
+    let csv = std::fs::read_to_string(dir.path().join("out/mnist_sweep.csv")).unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let column = header
+        .iter()
+        .position(|&c| c == "test_accuracy_mean")
+        .unwrap();
+    for line in csv.lines().skip(1) {
+        let mean: f64 = line.split(',').nth(column).unwrap().parse().unwrap();
+        assert!(mean > 0.0 && mean <= 1.0, "{line}");
+    }
 }
 
 #[test]

@@ -159,3 +159,96 @@ fn a_config_read_from_outside_is_checked_like_typed_input() {
         assert!(error.contains(message), "{error}");
     }
 }
+
+/// Parses the given fields (others take their defaults); the errors as `(key, message)`.
+fn parse_fields(fields: &[(&str, &str)]) -> Result<Config, Vec<(&'static str, String)>> {
+    Config::parse(|k| fields.iter().find(|(key, _)| *key == k).map(|(_, v)| *v))
+        .map_err(|errors| errors.into_iter().map(|e| (e.key, e.message)).collect())
+}
+
+#[test]
+fn held_out_images_must_be_fewer_than_the_training_images() {
+    let held_out = |train: &str, k: &str| {
+        parse_fields(&[("validate", "held-out"), ("train", train), ("holdout", k)])
+    };
+    let refused = (
+        "holdout",
+        "Held-out images (K) must be fewer than the training images (3,000).".to_string(),
+    );
+    assert_eq!(
+        held_out("3000", "3000").unwrap_err(),
+        std::slice::from_ref(&refused)
+    );
+    assert_eq!(held_out("3000", "5000").unwrap_err(), [refused]);
+    // The edge: one image left to train on.
+    let edge = held_out("3000", "2999").unwrap();
+    assert_eq!((edge.train_size, edge.holdout), (3_000, 2_999));
+    // The default K against the whole training set.
+    assert_eq!(
+        parse_fields(&[("validate", "held-out")]).unwrap().holdout,
+        10_000
+    );
+    assert_eq!(
+        parse_fields(&[("validate", "held-out"), ("train", "10000")]).unwrap_err(),
+        [(
+            "holdout",
+            "Held-out images (K) must be fewer than the training images (10,000).".to_string()
+        )]
+    );
+}
+
+#[test]
+fn k_plays_no_part_when_the_test_set_validates() {
+    let c = parse_fields(&[("train", "3000"), ("holdout", "10000")]).unwrap();
+    assert_eq!(
+        (c.validation, c.train_size, c.holdout),
+        (Validation::Test, 3_000, 10_000)
+    );
+    assert_eq!(c.check_data(1_000), Ok(()));
+}
+
+#[test]
+fn k_is_judged_only_once_the_fields_it_depends_on_read_well() {
+    // A bad training size is the one complaint: K is not judged against a number that
+    // was refused.
+    let errors =
+        parse_fields(&[("validate", "held-out"), ("train", "0"), ("holdout", "5")]).unwrap_err();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].0, "train");
+}
+
+#[test]
+fn a_config_read_from_outside_with_k_too_large_is_refused() {
+    let config = json!({"epochs": 5, "n1": 0.95, "n2": 1.0, "batch_size": 128,
+        "learning_rate": 0.01, "hidden": 128, "seed": 42, "train_size": 3000,
+        "validation": "held-out", "holdout": 3000, "shuffle": true});
+    let error = serde_json::from_value::<Config>(config)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains(
+            "holdout: Held-out images (K) must be fewer than the training images (3,000)."
+        ),
+        "{error}"
+    );
+}
+
+#[test]
+fn k_is_checked_against_the_training_images_the_data_has() {
+    let c = parse_fields(&[
+        ("validate", "held-out"),
+        ("train", "5000"),
+        ("holdout", "2000"),
+    ])
+    .unwrap();
+    assert_eq!(c.images_used(60_000), 5_000);
+    assert_eq!(c.images_used(3_000), 3_000);
+    assert_eq!(c.check_data(60_000), Ok(()));
+    assert_eq!(c.check_data(2_001), Ok(()));
+    let refused = c.check_data(2_000).unwrap_err();
+    assert_eq!((refused.key, refused.input_id), ("holdout", "holdout"));
+    assert_eq!(
+        refused.message,
+        "Held-out images (K) must be fewer than the training images: the data has only 2,000."
+    );
+}

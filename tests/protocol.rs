@@ -3,6 +3,7 @@
 //! read is refused with a sentence saying why.
 
 use ayla::config::Config;
+use ayla::history::TestScore;
 use ayla::method::Method;
 use ayla::protocol::{FromWorker, ProgressMeter, ToWorker, PROGRESS_INTERVAL};
 use ayla::train::{EpochMetrics, StepReport};
@@ -50,6 +51,14 @@ fn every_worker_message_survives_a_round_trip() {
     round_trip_from_worker(FromWorker::epoch(Method::Normal, metrics(None)));
     round_trip_from_worker(FromWorker::Done {
         method: Method::Normal,
+        test: None,
+    });
+    round_trip_from_worker(FromWorker::Done {
+        method: Method::Ayla,
+        test: Some(TestScore {
+            loss: 0.2871,
+            accuracy: 0.9195,
+        }),
     });
     round_trip_from_worker(FromWorker::Error {
         method: Some(Method::Ayla),
@@ -65,9 +74,22 @@ fn every_worker_message_survives_a_round_trip() {
 fn messages_have_the_documented_shape() {
     let text = FromWorker::Done {
         method: Method::Ayla,
+        test: None,
     }
     .encode();
     assert_eq!(text, r#"{"type":"Done","method":"AYLA"}"#);
+    let text = FromWorker::Done {
+        method: Method::Ayla,
+        test: Some(TestScore {
+            loss: 0.25,
+            accuracy: 0.875,
+        }),
+    }
+    .encode();
+    assert_eq!(
+        text,
+        r#"{"type":"Done","method":"AYLA","test":{"loss":0.25,"accuracy":0.875}}"#
+    );
     let start = ToWorker::Start {
         config: Config::default(),
         method: Method::Normal,

@@ -3,7 +3,8 @@
 //! grouped log, its chosen setting and its verdict line.
 #![cfg(not(target_arch = "wasm32"))]
 
-use ayla::config::Config;
+use ayla::config::{Config, Validation};
+use ayla::history::TestScore;
 use ayla::method::Method;
 use ayla::protocol::FromWorker;
 use ayla::session::{Comparison, RowState, StatusState, SweepSession, Update};
@@ -28,7 +29,7 @@ fn epoch(method: Method, epoch: usize, val_accuracy: f32) -> FromWorker {
 }
 
 fn done(method: Method) -> FromWorker {
-    FromWorker::Done { method }
+    FromWorker::Done { method, test: None }
 }
 
 fn comparison(epochs: usize) -> Comparison {
@@ -157,6 +158,86 @@ fn series_toggles_name_real_series() {
     c.set_visible("AYLA val_loss", true).unwrap();
     assert!(c.history().hidden.is_empty());
     assert!(c.set_visible("AYLA val-loss", false).is_err());
+}
+
+// ---------------------------------------------------------------------------------------
+// Held-out validation: the test score at the end
+
+fn held_out_comparison(epochs: usize) -> Comparison {
+    let config = Config {
+        epochs,
+        validation: Validation::HeldOut,
+        holdout: 1_000,
+        train_size: 3_000,
+        ..Config::default()
+    };
+    Comparison::new(config, 3_000)
+}
+
+fn done_with_test(method: Method, accuracy: f32) -> FromWorker {
+    FromWorker::Done {
+        method,
+        test: Some(TestScore {
+            loss: 0.25,
+            accuracy,
+        }),
+    }
+}
+
+#[test]
+fn a_held_out_run_logs_each_test_score_after_the_last_epoch_lines() {
+    let mut c = held_out_comparison(2);
+    assert!(c.describe(60_000).ends_with(
+        "3,000 of 60,000 training images · val = last 1,000 training images (held out, not \
+         trained on); test scored once at the end"
+    ));
+    for e in 1..=2 {
+        c.receive(epoch(Method::Ayla, e, 0.9), 1.0);
+    }
+    // AYLA is done before Normal finished epoch 2: its test line waits behind both epoch 2
+    // lines.
+    let ayla_done = c.receive(done_with_test(Method::Ayla, 0.9195), 2.0);
+    assert_eq!(
+        ayla_done.rows[0].text,
+        "Done: 2 epochs, val acc 0.9000, test acc 0.9195"
+    );
+    let mut log = Vec::new();
+    log.extend(c.receive(epoch(Method::Normal, 1, 0.8), 2.0).log);
+    log.extend(c.receive(epoch(Method::Normal, 2, 0.85), 3.0).log);
+    let over = c.receive(done_with_test(Method::Normal, 0.8842), 4.0);
+    log.extend(over.log);
+    let heads: Vec<&str> = log.iter().map(|l| &l[..16]).collect();
+    assert_eq!(
+        heads,
+        [
+            "AYLA   - Epoch 1",
+            "Normal - Epoch 1",
+            "AYLA   - Epoch 2",
+            "Normal - Epoch 2",
+            "AYLA   - Test se",
+            "Normal - Test se"
+        ]
+    );
+    assert_eq!(
+        log[4],
+        "AYLA   - Test set, scored once after the last epoch: Test Loss=0.2500, Test Acc=0.9195"
+    );
+    assert_eq!(
+        over.status.unwrap().text,
+        "Done in 0:04. Final val acc: Normal 0.8500, AYLA 0.9000. Test acc (once at the end): \
+         Normal 0.8842, AYLA 0.9195."
+    );
+    let record = c.record();
+    assert_eq!(record.runs[0].test.map(|t| t.accuracy), Some(0.8842));
+    assert_eq!(record.runs[1].test.map(|t| t.accuracy), Some(0.9195));
+}
+
+#[test]
+fn a_run_validated_on_the_test_set_says_so() {
+    let c = comparison(1);
+    assert!(c
+        .describe(60_000)
+        .ends_with("60,000 of 60,000 training images · val = test set"));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -324,5 +405,49 @@ fn an_opened_sweep_shows_its_first_finished_setting_and_trains_nothing() {
     assert_eq!(
         opened.receive(1, 0, epoch(Method::Ayla, 1, 0.5), 1.0),
         Update::default()
+    );
+}
+
+#[test]
+fn a_held_out_sweep_logs_and_keeps_each_runs_test_score() {
+    let pairs = [
+        ("n1", "0.9"),
+        ("n2", "1"),
+        ("epochs", "1"),
+        ("validate", "held-out"),
+        ("holdout", "1000"),
+        ("train", "3000"),
+    ];
+    let sweep = Sweep::parse(|key| pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)).unwrap();
+    let mut s = SweepSession::new(sweep, 60_000, 1);
+    assert!(s.describe().ends_with(
+        "3,000 training images · val = last 1,000 training images (held out, not trained on); \
+         test scored once at the end"
+    ));
+    let mut log = Vec::new();
+    for (job, accuracy) in [(0, 0.88), (1, 0.9)] {
+        let method = s.jobs()[job].method;
+        s.job_started(job, 0);
+        log.extend(s.receive(job, 0, epoch(method, 1, 0.8), 1.0).log);
+        log.extend(s.receive(job, 0, done_with_test(method, accuracy), 1.0).log);
+    }
+    assert_eq!(log.len(), 4);
+    assert_eq!(
+        log[1],
+        "[Normal, seed 42] Normal - Test set, scored once after the last epoch: \
+         Test Loss=0.2500, Test Acc=0.8800"
+    );
+    assert!(log[3].starts_with("[N1 0.9, N2 1, seed 42] AYLA   - Test set"));
+    let tests: Vec<Option<f32>> = s
+        .record()
+        .results
+        .iter()
+        .map(|r| r.test.map(|t| t.accuracy))
+        .collect();
+    assert_eq!(tests, [Some(0.88), Some(0.9)]);
+    let rows = s.record().rows();
+    assert_eq!(
+        rows[1].test_accuracy.map(|t| t.mean),
+        Some(f64::from(0.9f32))
     );
 }

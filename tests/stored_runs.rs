@@ -9,7 +9,7 @@ mod common;
 #[path = "fixtures/kept.rs"]
 mod kept;
 
-use ayla::config::Config;
+use ayla::config::{Config, Validation};
 use ayla::data_identity::{mnist_files, DataIdentity};
 use ayla::export;
 use ayla::method::Method;
@@ -17,7 +17,7 @@ use ayla::protocol::{FromWorker, DATA_FILES};
 use ayla::session::{
     listing, restore, Comparison, Entry, Event, Head, RestoredSession, RowState, SavedState, SCHEMA,
 };
-use kept::{done, epoch, metrics, Kept};
+use kept::{done, done_with_test, epoch, metrics, Kept};
 use sha2::{Digest, Sha256};
 
 fn run_config(epochs: usize) -> Config {
@@ -76,7 +76,7 @@ fn a_run_keeps_each_epoch_and_its_end_as_they_happen() {
         .iter()
         .map(|e| match &e.event {
             Event::Epoch { .. } => (e.job, "Epoch"),
-            Event::Done => (e.job, "Done"),
+            Event::Done { .. } => (e.job, "Done"),
         })
         .collect();
     assert_eq!(
@@ -175,7 +175,7 @@ fn entries_that_do_not_fit_are_skipped_and_named_and_the_rest_comes_back() {
         epoch_entry(7, Method::Normal, 1),
         epoch_entry(0, Method::Ayla, 1),
         epoch_entry(0, Method::Normal, 2),
-        serde_json::to_string(&Entry::done(1)).unwrap(),
+        serde_json::to_string(&Entry::done(1, None)).unwrap(),
     ];
     entries.extend(kept.entries.iter().cloned());
     entries.push(epoch_entry(0, Method::Normal, 3));
@@ -306,4 +306,52 @@ fn a_data_identity_needs_a_name_and_four_sums() {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[test]
+fn a_kept_held_out_run_comes_back_with_its_test_scores() {
+    let config = Config {
+        epochs: 1,
+        validation: Validation::HeldOut,
+        ..Config::default()
+    };
+    let mut live = Comparison::new(config, 60_000);
+    let mut kept = Kept::default();
+    let mut log = Vec::new();
+    kept.take(&live.start());
+    for message in [
+        epoch(Method::Normal, 1, 0.9),
+        epoch(Method::Ayla, 1, 0.91),
+        done_with_test(Method::Ayla, 0.9123),
+        done_with_test(Method::Normal, 0.9012),
+    ] {
+        let update = live.receive(message, 3.0);
+        log.extend(update.log.iter().cloned());
+        kept.take(&update);
+    }
+    let last = Entry::read(kept.entries.last().unwrap()).unwrap();
+    assert!(
+        matches!(last.event, Event::Done { test: Some(t) } if t.accuracy == 0.9012),
+        "{last:?}"
+    );
+    let (back, restored) = restored_run(&head_of_run(config), &kept, false);
+    assert_eq!(back.history().runs, live.history().runs);
+    assert_eq!(back.record().runs[1].test.map(|t| t.accuracy), Some(0.9123));
+    assert_eq!(restored.update.log, log);
+    assert_eq!(log.len(), 4);
+    assert!(log[2].starts_with("AYLA   - Test set, scored once after the last epoch:"));
+    assert_eq!(
+        restored.caption,
+        "Done in 0:03. Final val acc: Normal 0.9000, AYLA 0.9100. Test acc (once at the end): \
+         Normal 0.9012, AYLA 0.9123."
+    );
+}
+
+#[test]
+fn an_end_kept_before_test_scores_existed_reads_without_one() {
+    let old = format!(r#"{{"schema":{SCHEMA},"job":1,"event":{{"type":"Done"}}}}"#);
+    let entry = Entry::read(&old).unwrap();
+    assert_eq!(entry.event, Event::Done { test: None });
+    // And an end without a score is written as before.
+    assert_eq!(serde_json::to_string(&Entry::done(1, None)).unwrap(), old);
 }

@@ -11,7 +11,7 @@ use ayla::data_identity::DataIdentity;
 use ayla::method::Method;
 use ayla::session::{restore, Entry, Head, RestoredSession, SavedState, SweepSession};
 use ayla::sweep::Sweep;
-use kept::{done, epoch, metrics, Kept};
+use kept::{done, done_with_test, epoch, metrics, Kept};
 
 /// N1 {0.9, 1.1} × N2 {1}, two seeds, two epochs: jobs 0 Normal, 1 (0.9, 1), 2 (1.1, 1),
 /// then seed 43's 3, 4, 5.
@@ -170,7 +170,7 @@ fn a_sweep_epoch_that_does_not_fit_its_plan_is_skipped() {
             entry(6, Method::Normal, 1),
             entry(1, Method::Normal, 1),
             entry(1, Method::Ayla, 3),
-            serde_json::to_string(&Entry::done(2)).unwrap(),
+            serde_json::to_string(&Entry::done(2, None)).unwrap(),
         ],
         summary: serde_json::to_string(&s.stored_summary()).unwrap(),
     };
@@ -184,4 +184,37 @@ fn a_sweep_epoch_that_does_not_fit_its_plan_is_skipped() {
             "N1 1.1, N2 1, seed 42 is stored as finished after 0 of 2 epochs.",
         ]
     );
+}
+
+#[test]
+fn a_kept_held_out_sweep_comes_back_with_every_runs_test_score() {
+    let pairs = [
+        ("n1", "0.9"),
+        ("n2", "1"),
+        ("epochs", "1"),
+        ("validate", "held-out"),
+    ];
+    let sweep = Sweep::parse(|key| pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)).unwrap();
+    let mut live = SweepSession::new(sweep, 60_000, 1);
+    let mut kept = Kept::default();
+    kept.take(&live.start());
+    for job in 0..2 {
+        let method = live.jobs()[job].method;
+        kept.take(&live.job_started(job, 0));
+        kept.take(&live.receive(job, 0, epoch(method, 1, 0.9), 1.0));
+        let end = done_with_test(method, [0.8, 0.9][job]);
+        kept.take(&live.receive(job, 0, end, 1.0));
+    }
+    let (back, restored) = restored_sweep(&head_of_sweep(&live), &kept, false);
+    assert_eq!(back.record(), live.record());
+    let tests: Vec<Option<f32>> = back
+        .record()
+        .results
+        .iter()
+        .map(|r| r.test.map(|t| t.accuracy))
+        .collect();
+    assert_eq!(tests, [Some(0.8), Some(0.9)]);
+    assert_eq!(restored.update.log.len(), 4);
+    assert!(restored.update.log[3].contains("AYLA   - Test set, scored once"));
+    assert_eq!(back.record().to_csv(), live.record().to_csv());
 }

@@ -4,6 +4,7 @@
 
 use ayla::chart::HeatMap;
 use ayla::config::{Config, FIELDS};
+use ayla::history::TestScore;
 use ayla::method::Method;
 use ayla::sweep::{
     parse_axis, JobResult, Speed, Sweep, SweepRecord, MAX_AXIS_VALUES, MAX_RUNS, SEEDS_FIELD,
@@ -236,6 +237,38 @@ fn the_estimate_deals_runs_to_the_first_free_worker() {
 }
 
 #[test]
+fn a_held_out_estimate_trains_on_the_rest_and_scores_the_test_set_once() {
+    let s = sweep(&[
+        ("n1", "1"),
+        ("n2", "1"),
+        ("epochs", "2"),
+        ("validate", "held-out"),
+        ("holdout", "20000"),
+    ])
+    .unwrap();
+    // Normal and AYLA both at 40,000 images/s, one worker, no start-up.
+    let speed = Speed {
+        normal: 40_000.0,
+        ayla: 40_000.0,
+        start_up: 0.0,
+    };
+    // 2 epochs of 40,000 trained images; the held-out 20,000 evaluated every epoch, the test
+    // set once per run: the cost of a run on 40,000 images validated on 25,000 each epoch.
+    let held_out = s.estimate_seconds(60_000, 10_000, speed, 1);
+    let plain = sweep(&[
+        ("n1", "1"),
+        ("n2", "1"),
+        ("epochs", "2"),
+        ("train", "40000"),
+    ])
+    .unwrap()
+    .estimate_seconds(60_000, 25_000, speed, 1);
+    assert!((held_out - plain).abs() < 1e-9, "{held_out} vs {plain}");
+    // Training alone would be 2 runs × 2 epochs × 1 s.
+    assert!(held_out > 4.0 && held_out < 4.0 + 2.0 * 50_000.0 / 40_000.0);
+}
+
+#[test]
 fn the_bench_speed_predicts_a_full_epoch_pair_near_what_the_page_measured() {
     // `make bench` measured 1.05 s (Normal) and 1.32 s (AYLA) for one epoch of both in
     // parallel (60,000 + 10,000 images); the default speed must agree with that.
@@ -280,6 +313,7 @@ fn done(job: usize, metrics: Vec<EpochMetrics>) -> JobResult {
         job,
         metrics,
         done: true,
+        test: None,
     }
 }
 
@@ -311,6 +345,7 @@ fn record() -> SweepRecord {
                 job: 5,
                 metrics: vec![epoch(1, 0.5, 1.0)],
                 done: false,
+                test: None,
             },
         ],
     }
@@ -649,4 +684,42 @@ fn a_sweep_read_from_outside_is_checked_like_typed_input() {
     assert!(error.contains("The sweep would be 435 runs"), "{error}");
     assert!(refused(&|v| v["base"]["batch_size"] = serde_json::json!(0))
         .contains("outside their limits"));
+}
+
+#[test]
+fn held_out_runs_test_scores_are_in_the_table_the_csv_and_the_json() {
+    let mut r = record();
+    // Seed 42's and 43's runs of (0.9, 0.5) and their Normals scored on the test set at
+    // the end; the diverged run (job 2) has no score, nor the unfinished job 5.
+    for (job, accuracy) in [(0, 0.88), (1, 0.91), (3, 0.86), (4, 0.85)] {
+        r.results[job].test = Some(TestScore {
+            loss: 0.3,
+            accuracy,
+        });
+    }
+    let rows = r.rows();
+    let normal = rows[0].test_accuracy.unwrap();
+    assert_eq!(normal.n, 2);
+    assert!((normal.mean - 0.87).abs() < 1e-6, "{normal:?}");
+    assert_eq!(rows[2].test_accuracy, None);
+    let csv = r.to_csv();
+    let lines = csv_rows(&csv);
+    assert_stat(&lines[0], "test_accuracy", Some(0.87), Some(0.014_142_1));
+    assert_stat(&lines[1], "test_accuracy", Some(0.88), Some(0.042_426_4));
+    assert_stat(&lines[2], "test_accuracy", None, None);
+    let json: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
+    let runs = json["runs"].as_array().unwrap();
+    assert!((runs[1]["test"]["accuracy"].as_f64().unwrap() - 0.91).abs() < 1e-6);
+    assert!((runs[1]["test"]["loss"].as_f64().unwrap() - 0.3).abs() < 1e-6);
+    assert!(runs[2].get("test").is_none());
+    assert!(json["rows"][0]["test_accuracy"]["mean"].is_number());
+    assert!(json["rows"][2].get("test_accuracy").is_none());
+}
+
+#[test]
+fn validated_on_the_test_set_the_test_columns_are_empty() {
+    let lines = csv_rows(&record().to_csv());
+    for line in &lines {
+        assert_stat(line, "test_accuracy", None, None);
+    }
 }

@@ -4,7 +4,7 @@
 
 use ayla::config::Config;
 use ayla::export::Record;
-use ayla::history::Run;
+use ayla::history::{Run, TestScore};
 use ayla::method::Method;
 use ayla::sweep::{JobResult, Sweep, SweepRecord};
 use ayla::train::EpochMetrics;
@@ -39,6 +39,7 @@ fn result(job: usize, val_accuracy: f32) -> JobResult {
         job,
         metrics: vec![metrics(1, val_accuracy - 0.05), metrics(2, val_accuracy)],
         done: true,
+        test: None,
     }
 }
 
@@ -65,6 +66,19 @@ fn an_export_reads_back_into_the_record_that_wrote_it() {
     let read = SweepRecord::from_export(&record.to_json()).unwrap();
     assert_eq!(read, record);
     assert_eq!(read.to_csv(), record.to_csv());
+}
+
+#[test]
+fn test_scores_read_back_with_their_runs() {
+    let mut record = record();
+    record.results[1].test = Some(TestScore {
+        loss: 0.25,
+        accuracy: 0.9375,
+    });
+    let json = record.to_json();
+    let read = SweepRecord::from_export(&json).unwrap();
+    assert_eq!(read, record);
+    assert_eq!(read.to_json(), json);
 }
 
 #[test]
@@ -98,6 +112,7 @@ fn a_single_run_export_is_recognised() {
             method: Method::Normal,
             diverged: false,
             metrics: vec![metrics(1, 0.9)],
+            test: None,
         }],
     );
     assert_eq!(

@@ -8,7 +8,8 @@ use ayla::protocol::{FromWorker, ToWorker};
 use ayla::train::EpochMetrics;
 use ayla::web::comparison::Comparison;
 use ayla::web::page::{
-    check_dataset, check_inputs, data_files, fields, message_type, new_seed, start_message,
+    check_data, check_dataset, check_inputs, data_files, fields, message_type, new_seed,
+    start_message,
 };
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
@@ -116,9 +117,33 @@ fn valid_inputs_give_a_config_and_the_url_query() {
 }
 
 #[wasm_bindgen_test]
+fn k_is_checked_against_the_training_images_loaded() {
+    let checked = check_inputs(object(&[("validate", "held-out"), ("holdout", "3000")]))
+        .map_err(JsValue::from)
+        .unwrap();
+    let config = get(&checked, "config");
+    assert!(check_data(config.clone(), 60_000)
+        .map_err(JsValue::from)
+        .unwrap()
+        .is_null());
+    let refused = check_data(config, 3_000).map_err(JsValue::from).unwrap();
+    assert_eq!(
+        get(&refused, "input_id").as_string().as_deref(),
+        Some("holdout")
+    );
+    assert_eq!(
+        get(&refused, "message").as_string().as_deref(),
+        Some(
+            "Held-out images (K) must be fewer than the training images: the data has only 3,000."
+        )
+    );
+}
+
+#[wasm_bindgen_test]
 fn worker_messages_are_typed_or_refused() {
     let done = FromWorker::Done {
         method: Method::Normal,
+        test: None,
     };
     assert_eq!(
         message_type(&done.encode()).map_err(JsValue::from).unwrap(),

@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use ayla::config::Config;
+use ayla::config::{Config, Validation};
 use ayla::method::Method;
 use ayla::mnist::{encode_images, encode_labels, PIXELS};
 use ayla::protocol::{FromWorker, ToWorker};
@@ -162,7 +162,10 @@ fn a_run_posts_progress_then_each_epoch_then_done() {
             }
         }
         assert_eq!(epochs_seen, 2);
-        assert_eq!(messages.last(), Some(&FromWorker::Done { method }));
+        assert_eq!(
+            messages.last(),
+            Some(&FromWorker::Done { method, test: None })
+        );
     }
 }
 
@@ -260,5 +263,62 @@ fn one_worker_runs_several_jobs_on_data_sent_once() {
     assert_eq!(
         epoch_metrics(&run_on(&worker_data(&fewer, &recorder().1), &fewer)),
         epoch_metrics(&runs[1])
+    );
+}
+
+fn held_out_start(method: Method, train_size: usize, holdout: usize) -> String {
+    let config = Config {
+        epochs: 2,
+        batch_size: 8,
+        train_size,
+        validation: Validation::HeldOut,
+        holdout,
+        ..Config::default()
+    };
+    ToWorker::Start { config, method }.encode()
+}
+
+#[wasm_bindgen_test]
+fn a_held_out_run_trains_on_the_rest_and_ends_with_its_test_score() {
+    let start = held_out_start(Method::Ayla, 40, 16);
+    let messages = run_on(&worker_data(&start, &recorder().1), &start);
+    let batches = messages.iter().find_map(|m| match m {
+        FromWorker::Progress { batches, .. } => Some(*batches),
+        _ => None,
+    });
+    assert_eq!(batches, Some(3), "24 of the 40 images in batches of 8");
+    assert_eq!(epoch_metrics(&messages).len(), 2);
+    let Some(FromWorker::Done { method, test }) = messages.last() else {
+        panic!("the run ends with Done: {messages:?}");
+    };
+    assert_eq!(*method, Method::Ayla);
+    let test = test.expect("a test score at the end");
+    assert!(
+        test.loss.is_finite() && (0.0..=1.0).contains(&test.accuracy),
+        "{test:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+fn a_worker_refuses_a_k_its_data_leaves_nothing_to_train_on() {
+    // 10,000 held out of the 60,000 asked for passes the inputs, but the data has 50.
+    let start = held_out_start(Method::Normal, 60_000, 10_000);
+    let (texts, post) = recorder();
+    let data = worker_data(&start, &post);
+    let run = WorkerRun::start(&start, &data, post).expect("posting works");
+    assert!(run.is_none());
+    let messages: Vec<FromWorker> = texts
+        .borrow()
+        .iter()
+        .map(|t| FromWorker::decode(t).unwrap())
+        .collect();
+    assert_eq!(
+        messages,
+        [FromWorker::Error {
+            method: Some(Method::Normal),
+            message: "Held-out images (K) must be fewer than the training images: the data \
+                      has only 50."
+                .into()
+        }]
     );
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::data_identity::DataIdentity;
+use crate::history::TestScore;
 use crate::method::Method;
 use crate::sweep::Sweep;
 use crate::train::EpochMetrics;
@@ -53,8 +54,12 @@ pub enum Event {
         method: Method,
         metrics: EpochMetrics,
     },
-    /// The run finished: all its epochs, or it diverged.
-    Done,
+    /// The run finished: all its epochs, or it diverged; with its test figures when it
+    /// validated on held-out images (absent from entries written before they existed).
+    Done {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        test: Option<TestScore>,
+    },
 }
 
 /// Where a run or sweep stands, for the History list; rewritten with every entry.
@@ -127,11 +132,11 @@ impl Entry {
         }
     }
 
-    pub fn done(job: usize) -> Entry {
+    pub fn done(job: usize, test: Option<TestScore>) -> Entry {
         Entry {
             schema: SCHEMA,
             job,
-            event: Event::Done,
+            event: Event::Done { test },
         }
     }
 

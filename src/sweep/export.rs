@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::{Row, Sweep, SweepRecord, SEEDS_FIELD};
+use crate::history::TestScore;
 use crate::method::Method;
 use crate::train::EpochMetrics;
 
@@ -26,10 +27,13 @@ struct RunExport<'a> {
     done: bool,
     diverged: bool,
     metrics: &'a [EpochMetrics],
+    /// Scored once at the run's end when it validated on held-out images.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    test: Option<TestScore>,
 }
 
 /// The table's columns after the shared parameters.
-const ROW_COLUMNS: [&str; 17] = [
+const ROW_COLUMNS: [&str; 19] = [
     "method",
     "n1",
     "n2",
@@ -44,6 +48,8 @@ const ROW_COLUMNS: [&str; 17] = [
     "final_val_loss_std",
     "best_val_loss_mean",
     "best_val_loss_std",
+    "test_accuracy_mean",
+    "test_accuracy_std",
     "gain_mean",
     "gain_std",
     "first_beat_epochs",
@@ -67,6 +73,7 @@ impl SweepRecord {
                     done: r.done,
                     diverged: r.diverged(),
                     metrics: &r.metrics,
+                    test: r.test,
                 })
             })
             .collect();
@@ -109,6 +116,7 @@ impl SweepRecord {
                 row.best_val_accuracy,
                 row.final_val_loss,
                 row.best_val_loss,
+                row.test_accuracy,
                 row.gain,
             ] {
                 fields.push(stat.map_or(String::new(), |s| s.mean.to_string()));

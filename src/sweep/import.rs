@@ -6,6 +6,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::{Job, JobResult, Sweep, SweepRecord};
+use crate::history::TestScore;
 use crate::method::Method;
 use crate::train::EpochMetrics;
 
@@ -19,6 +20,9 @@ struct RunExport {
     n2: Option<f32>,
     done: bool,
     metrics: Vec<EpochMetrics>,
+    /// Absent from exports of runs validated on the test set, and of older pages.
+    #[serde(default)]
+    test: Option<TestScore>,
 }
 
 impl SweepRecord {
@@ -68,6 +72,7 @@ impl SweepRecord {
                 job: job.id,
                 metrics: run.metrics,
                 done: run.done,
+                test: run.test,
             });
         }
         Ok(SweepRecord { sweep, results })

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Sweep;
+use crate::history::TestScore;
 use crate::method::Method;
 use crate::train::EpochMetrics;
 
@@ -20,6 +21,10 @@ pub struct JobResult {
     pub job: usize,
     pub metrics: Vec<EpochMetrics>,
     pub done: bool,
+    /// The test figures of a run validated on held-out images, scored once at its end
+    /// (see [`crate::history::Run::test`]); absent from results written before them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test: Option<TestScore>,
 }
 
 impl JobResult {
@@ -67,6 +72,10 @@ pub struct Row {
     pub best_val_accuracy: Option<Stat>,
     pub final_val_loss: Option<Stat>,
     pub best_val_loss: Option<Stat>,
+    /// The test accuracy scored once at each run's end, over the runs that have one (those
+    /// validated on held-out images); absent from the JSON when none has.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test_accuracy: Option<Stat>,
     /// Final val accuracy minus the same seed's Normal's, over seeds where both finished
     /// without diverging. `None` for Normal.
     pub gain: Option<Stat>,
@@ -144,6 +153,7 @@ impl SweepRecord {
             best_val_accuracy: stat(&|r| r.metrics.iter().map(val_acc).reduce(f64::max)),
             final_val_loss: stat(&|r| r.metrics.last().map(val_loss)),
             best_val_loss: stat(&|r| r.metrics.iter().map(val_loss).reduce(f64::min)),
+            test_accuracy: stat(&|r| r.test.map(|t| f64::from(t.accuracy))),
             gain: is_ayla
                 .then(|| {
                     Stat::of(

@@ -33,6 +33,10 @@ const LINE = (method, epoch = 1) =>
     'm',
   );
 
+// A held-out run's line after its last epoch: the test set's loss and accuracy.
+const TEST_LINE = (method) =>
+  new RegExp(`^${method.padEnd(6)} - Test set, scored once after the last epoch: Test Loss=(\\d+\\.\\d{4}), Test Acc=([01]\\.\\d{4})$`, 'm');
+
 // One CSV text as objects keyed by its header.
 function csvRecords(csv) {
   const [header, ...lines] = csv.trim().split('\n').map((line) => line.split(','));
@@ -123,6 +127,54 @@ eachEngine((engine) => {
         assert.equal(Number(row[key]), m[key], `${row.method} ${key}`);
       }
     }
+  });
+
+  test('a held-out run validates on the last K training images and scores the test set once, at the end', async () => {
+    // K must leave images to train on: refused beside the field, nothing starts.
+    await page.goto(`${server.base}/?epochs=1&train=3000&seed=7&validate=held-out&holdout=3000`);
+    await waitForState(page, 'idle');
+    assert.equal(await value(page, '#validate'), 'held-out');
+    assert.equal(await attribute(page, '#holdout', 'aria-invalid'), 'true');
+    assert.equal(await text(page, '#holdout-error'), 'Held-out images (K) must be fewer than the training images (3,000).');
+    await page.click('#train');
+    assert.match(await text(page, '#status'), /^Not started: a parameter needs fixing/);
+    await page.fill('#holdout', '1000');
+    await page.press('#holdout', 'Tab');
+    assert.equal(await attribute(page, '#holdout', 'aria-invalid'), null);
+
+    await page.click('#train');
+    await waitForState(page, 'done');
+    const log = (await text(page, '#log')).trim().split('\n');
+    assert.equal(log.length, 4, log.join('\n'));
+    // The epoch lines keep the original's format (their "Val" is the held-out images); each
+    // method's test line follows them.
+    assert.match(log[0], LINE('AYLA'));
+    assert.match(log[1], LINE('Normal'));
+    const tested = Object.fromEntries(
+      ['AYLA', 'Normal'].map((method, i) => {
+        const figures = log[2 + i].match(TEST_LINE(method));
+        assert.ok(figures, `${method}'s test line in ${log.join('\n')}`);
+        return [method, figures.slice(1).map(Number)];
+      }),
+    );
+    assert.match(await text(page, '#run-info'), /3,000 of 60,000 training images · val = last 1,000 training images \(held out, not trained on\); test scored once at the end$/);
+    assert.match(await text(page, '#status'), /Test acc \(once at the end\): Normal [01]\.\d{4}, AYLA [01]\.\d{4}\.$/);
+    assert.match(await page.url(), /&validate=held-out&holdout=1000$/);
+
+    // Both exports carry each run's test score, as logged.
+    const record = JSON.parse((await save(page, '#export-json')).bytes.toString());
+    assert.equal(record.parameters.validation, 'held-out');
+    for (const run of record.runs) {
+      const [loss, accuracy] = tested[run.method];
+      assert.ok(Math.abs(run.test.loss - loss) <= 0.5e-4 + 1e-9, `${run.method}: ${JSON.stringify(run.test)} vs ${loss}`);
+      assert.ok(Math.abs(run.test.accuracy - accuracy) <= 0.5e-4 + 1e-9, `${run.method}: ${JSON.stringify(run.test)} vs ${accuracy}`);
+    }
+    const rows = csvRecords((await save(page, '#export-csv')).bytes.toString());
+    assert.deepEqual(
+      rows.map((r) => [r.method, r.validate, r.holdout, Number(r.test_loss), Number(r.test_accuracy)]),
+      record.runs.map((r) => [r.method, 'held-out', '1000', r.test.loss, r.test.accuracy]),
+    );
+    await screenshot(page, 'held-out');
   });
 
   test('an invalid N1 is refused beside the field and nothing starts', async () => {
@@ -247,6 +299,27 @@ eachEngine((engine) => {
     await page.setFiles('#files', idxFiles('train', 10, false));
     await waitForState(page, 'error');
     assert.match(await text(page, '#status'), /Pick the four IDX files.*Missing: t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte/);
+  });
+
+  test('K is checked against the training images of the data loaded', async () => {
+    await page.goto(`${server.base}/?epochs=1&validate=held-out`);
+    await waitForState(page, 'idle');
+    await page.setFiles('#files', [...idxFiles('train', 300, false), ...idxFiles('t10k', 100, false)]);
+    await page.waitFor(() => document.getElementById('data-source').textContent.includes('your files'), null, { what: 'the files read' });
+    // The default K (10,000) passes against 60,000 asked for, not against 300 loaded.
+    await page.click('#train');
+    await waitForState(page, 'error');
+    assert.equal(await text(page, '#status'), 'Not started: Held-out images (K) must be fewer than the training images: the data has only 300.');
+    assert.equal(await attribute(page, '#holdout', 'aria-invalid'), 'true');
+    assert.equal(await page.workers(), 0, 'no worker was started');
+    assert.equal(await isDisabled(page, '#train'), false);
+    await page.fill('#holdout', '100');
+    await page.press('#holdout', 'Tab');
+    assert.equal(await attribute(page, '#holdout', 'aria-invalid'), null, 'a fix clears the mark');
+    await page.click('#train');
+    await waitForState(page, 'done');
+    assert.match(await text(page, '#log'), TEST_LINE('Normal'));
+    assert.match(await text(page, '#run-info'), /300 of 300 training images · val = last 100 training images/);
   });
 
   test('the page logged no errors', () => {

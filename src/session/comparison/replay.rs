@@ -51,7 +51,7 @@ impl Comparison {
                 }
                 FromWorker::epoch(method, metrics)
             }
-            Event::Done => {
+            Event::Done { test } => {
                 if !run.diverged && run.metrics.len() < self.config.epochs {
                     return Err(format!(
                         "{label} is stored as finished after {} of {}.",
@@ -59,7 +59,7 @@ impl Comparison {
                         plural(self.config.epochs, "epoch")
                     ));
                 }
-                FromWorker::Done { method }
+                FromWorker::Done { method, test }
             }
         };
         Ok(self.receive(message, 0.0))

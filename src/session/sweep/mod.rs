@@ -9,11 +9,13 @@ pub use view::TableRow;
 
 use super::stored::{Entry, Plan, SavedState, Summary, SCHEMA};
 use super::{EpochRate, Overall, RowState, RowUpdate, Saved, Status, StatusState, Update};
+use crate::history::TestScore;
 use crate::method::Method;
 use crate::protocol::{FromWorker, Job};
+use crate::split::Split;
 use crate::sweep::{Column, JobResult, Sweep, SweepRecord};
 use crate::text::{duration, plural, thousands};
-use crate::train::EpochMetrics;
+use crate::train::{test_log_line, EpochMetrics};
 
 #[derive(Debug, Clone)]
 pub struct SweepSession {
@@ -48,9 +50,10 @@ impl SweepSession {
     /// loaded.
     pub fn new(sweep: Sweep, loaded_train: usize, workers: usize) -> SweepSession {
         let jobs = sweep.jobs();
-        let train_size = sweep.base.train_size.min(loaded_train);
+        let train_size = sweep.base.images_used(loaded_train);
+        let trained = Split::new(&sweep.base, train_size).trained;
         SweepSession {
-            batches_per_epoch: train_size.div_ceil(sweep.base.batch_size.max(1)),
+            batches_per_epoch: trained.div_ceil(sweep.base.batch_size.max(1)),
             train_size,
             batches_done: vec![0; jobs.len()],
             lines: vec![Vec::new(); jobs.len()],
@@ -168,6 +171,7 @@ impl SweepSession {
             job,
             metrics: Vec::new(),
             done: false,
+            test: None,
         });
         if let Some(busy) = self.busy.get_mut(slot) {
             *busy = Some(job);
@@ -233,7 +237,7 @@ impl SweepSession {
                     ..Update::default()
                 }
             }
-            FromWorker::Done { .. } => self.run_done(job, elapsed),
+            FromWorker::Done { test, .. } => self.run_done(job, test, elapsed),
             FromWorker::Error { message, .. } => {
                 let text = format!("{}: {message}", setting(&self.jobs[job]));
                 self.fail(text)
@@ -248,8 +252,8 @@ impl SweepSession {
         self.lines[job].push(format!("[{}] {log_line}", setting(&self.jobs[job])));
     }
 
-    fn run_done(&mut self, job: usize, elapsed: f64) -> Update {
-        self.mark_done(job);
+    fn run_done(&mut self, job: usize, test: Option<TestScore>, elapsed: f64) -> Update {
+        self.mark_done(job, test);
         for busy in &mut self.busy {
             if *busy == Some(job) {
                 *busy = None;
@@ -259,14 +263,19 @@ impl SweepSession {
             log: self.release_lines(),
             overall: Some(self.overall(elapsed)),
             redraw: true,
-            saved: Some(self.saved(&[Entry::done(job)])),
+            saved: Some(self.saved(&[Entry::done(job, test)])),
             ..Update::default()
         }
     }
 
-    fn mark_done(&mut self, job: usize) {
+    fn mark_done(&mut self, job: usize, test: Option<TestScore>) {
         if let Some(result) = self.result_mut(job) {
             result.done = true;
+            result.test = test;
+        }
+        if let Some(test) = &test {
+            let line = test_log_line(self.jobs[job].method, test);
+            self.lines[job].push(format!("[{}] {line}", setting(&self.jobs[job])));
         }
         // A diverged run is over too: all of its batches count as done for the overall bar.
         self.batches_done[job] = self.jobs[job].config.epochs * self.batches_per_epoch;
@@ -484,6 +493,7 @@ pub(super) fn describe(s: &Sweep, train_size: usize) -> String {
         plural(s.base.epochs, "epoch"),
         s.base.optimizer.label().to_string(),
         format!("{} training images", thousands(train_size)),
+        Split::new(&s.base, train_size).describe(),
     ]
     .join(" · ")
 }

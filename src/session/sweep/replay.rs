@@ -54,18 +54,19 @@ impl SweepSession {
                         job: job.id,
                         metrics: Vec::new(),
                         done: false,
+                        test: None,
                     });
                 }
                 self.add_epoch(job.id, metrics, &metrics.log_line(method));
             }
-            Event::Done => {
+            Event::Done { test } => {
                 if !diverged && count < job.config.epochs {
                     return Err(format!(
                         "{name} is stored as finished after {count} of {}.",
                         plural(job.config.epochs, "epoch")
                     ));
                 }
-                self.mark_done(job.id);
+                self.mark_done(job.id, test);
             }
         }
         Ok(())
