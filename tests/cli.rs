@@ -410,7 +410,7 @@ fn merge_writes_the_page_exports_and_names_the_missing_tasks() {
         assert_eq!(read("mnist_sweep.json"), page.to_json().into_bytes());
         assert_eq!(
             read("mnist_sweep_heatmap.png"),
-            heatmap_png(&HeatMap::of_sweep(&page, None)).unwrap()
+            heatmap_png(&HeatMap::of_sweep(&page, 0, None)).unwrap()
         );
         // The page can open what merge wrote.
         let json = String::from_utf8(read("mnist_sweep.json")).unwrap();
