@@ -18,7 +18,7 @@ fn stat_text(mean: f64, std: Option<f64>) -> String {
 }
 
 /// Normal's line: "Normal: best lr 0.1 (val acc 0.9712 ± 0.0010), test acc 0.9705 ±
-/// 0.0012 over 3 seeds."
+/// 0.0012 over 3 seeds.", its edge said after the rate ("best lr 1, the largest tried").
 pub fn baseline_sentence(normal: &Choice) -> String {
     let val = &normal.val_accuracy;
     let test = normal
@@ -32,7 +32,7 @@ pub fn baseline_sentence(normal: &Choice) -> String {
         });
     let edge = normal
         .edge
-        .map_or(String::new(), |edge| format!(" ({})", edge_text(edge)));
+        .map_or(String::new(), |edge| format!(", {}", edge_text(edge)));
     format!(
         "Normal: best lr {}{edge} (val acc {}), {test}.",
         normal.learning_rate,
