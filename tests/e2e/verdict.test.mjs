@@ -6,7 +6,7 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { eachEngine, isVisible, launch, pixels, save, serveWww, text, value, waitForState } from './harness.mjs';
+import { eachEngine, isVisible, launch, pixels, save, screenshot, serveWww, text, value, waitForState } from './harness.mjs';
 
 // 12 runs: (Normal + AYLA (1.2, 0.8)) × lr {0.01, 0.1} × seeds 5, 6, 7; 1 epoch on 3,000.
 const TUNED = 'mode=sweep&epochs=1&n1=1.2&n2=0.8&lr=0.01,0.1&seeds=3&seed=5&train=3000&validate=held-out&holdout=1000';
@@ -41,6 +41,7 @@ eachEngine((engine) => {
     await page.click('#train');
     await waitForState(page, 'done', 120_000);
     assert.deepEqual(page.problems, []);
+    await screenshot(page, 'tuned-sweep');
 
     // Above the table: a heading, then Normal's line and the setting's sentence.
     const order = await page.evaluate(() => {

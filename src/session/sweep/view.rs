@@ -36,7 +36,12 @@ impl SweepSession {
             .filter_map(|r| Some((r, r.gain?)))
             .max_by(|a, b| a.1.mean.total_cmp(&b.1.mean));
         if let Some((row, gain)) = best {
-            let name = format!("N1 {}, N2 {}", exponent(row.n1), exponent(row.n2));
+            let at = if self.record.sweep.lr.len() > 1 {
+                format!(" at lr {}", row.learning_rate)
+            } else {
+                String::new()
+            };
+            let name = format!("N1 {}, N2 {}{at}", exponent(row.n1), exponent(row.n2));
             parts.push(if gain.mean > 0.0 {
                 format!("Best: {name} ({} points against Normal).", gain_text(&gain))
             } else {
