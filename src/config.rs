@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+use crate::text::thousands;
+
 /// One user-settable parameter of a `T` (a [`Config`], or a sweep for its seed count): its
 /// URL/CLI key, its label, its limits, and where it lives in a `T`.
 #[derive(Debug, Serialize)]
@@ -369,6 +371,13 @@ impl Config {
                 Err(message) => errors.push(FieldError::new(spec, message)),
             }
         }
+        // K against the training images, once both (and the choice) read well.
+        let split_fields = ["train", "validate", HOLDOUT_FIELD.key];
+        if !errors.iter().any(|e| split_fields.contains(&e.key)) {
+            if let Err(message) = config.check_holdout(config.train_size) {
+                errors.push(FieldError::new(HOLDOUT_FIELD, message));
+            }
+        }
         if errors.is_empty() {
             Ok(config)
         } else {
@@ -376,7 +385,8 @@ impl Config {
         }
     }
 
-    /// Checks every field of a config built in code or read from outside.
+    /// Checks every field of a config built in code or read from outside, and K against
+    /// the training images.
     pub fn check(&self) -> Result<(), String> {
         let problems: Vec<String> = FIELDS
             .iter()
@@ -385,6 +395,11 @@ impl Config {
                     .err()
                     .map(|e| format!("{}: {e}", spec.key))
             })
+            .chain(
+                self.check_holdout(self.train_size)
+                    .err()
+                    .map(|e| format!("{}: {e}", HOLDOUT_FIELD.key)),
+            )
             .collect();
         if problems.is_empty() {
             Ok(())
@@ -396,6 +411,46 @@ impl Config {
         }
     }
 
+    /// Training images a run of this config uses when `loaded` are at hand: the first
+    /// `train_size`, or all of them if there are fewer.
+    pub fn images_used(&self, loaded: usize) -> usize {
+        self.train_size.min(loaded)
+    }
+
+    /// With held-out validation, K must leave images to train on: fewer than the `images`
+    /// the run uses (the config's `train_size`, or fewer if the data has fewer). Validated
+    /// on the test set, K plays no part and anything goes.
+    pub fn check_holdout(&self, images: usize) -> Result<(), String> {
+        if self.validation == Validation::HeldOut && self.holdout >= images {
+            Err(format!(
+                "{} must be fewer than the training images ({}).",
+                HOLDOUT_FIELD.label,
+                thousands(images)
+            ))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Checks K against the training images of the data at hand (`loaded`), which may be
+    /// fewer than the config asks for (the page's own files, a small data folder): the
+    /// refusal names the K field, as [`Config::parse`] does.
+    pub fn check_data(&self, loaded: usize) -> Result<(), FieldError> {
+        let used = self.images_used(loaded);
+        self.check_holdout(used).map_err(|message| {
+            let message = if used < self.train_size {
+                format!(
+                    "{} must be fewer than the training images: the data has only {}.",
+                    HOLDOUT_FIELD.label,
+                    thousands(loaded)
+                )
+            } else {
+                message
+            };
+            FieldError::new(HOLDOUT_FIELD, message)
+        })
+    }
+
     /// The parameters as `(key, text)` pairs, the inverse of [`Config::parse`] (for URLs).
     pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
         FIELDS
@@ -404,6 +459,9 @@ impl Config {
             .collect()
     }
 }
+
+/// The field K is reported on when it does not fit the training images.
+const HOLDOUT_FIELD: &FieldSpec = &FIELDS[10];
 
 /// The starting point [`Config::parse`] fills in, field by field.
 const BLANK: Config = Config {

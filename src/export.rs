@@ -16,8 +16,9 @@ pub struct Record {
     pub runs: Vec<Run>,
 }
 
-/// The CSV columns after the parameters' keys.
-const METRIC_COLUMNS: [&str; 9] = [
+/// The CSV columns after the parameters' keys. The test figures, scored once at a run's end
+/// (with held-out validation), are on the row of its last epoch and empty elsewhere.
+const METRIC_COLUMNS: [&str; 11] = [
     "method",
     "epoch",
     "loss",
@@ -27,6 +28,8 @@ const METRIC_COLUMNS: [&str; 9] = [
     "grad_norm",
     "seconds",
     "diverged_at",
+    "test_loss",
+    "test_accuracy",
 ];
 
 /// The page's URL query for a config, e.g. `epochs=5&n1=0.95&…` (the values are plain
@@ -62,7 +65,8 @@ impl Record {
         let mut csv = keys.chain(METRIC_COLUMNS).collect::<Vec<_>>().join(",") + "\n";
         let params: Vec<&str> = pairs.iter().map(|(_, value)| value.as_str()).collect();
         for run in &self.runs {
-            for m in &run.metrics {
+            for (k, m) in run.metrics.iter().enumerate() {
+                let test = run.test.filter(|_| k + 1 == run.metrics.len());
                 let metrics = [
                     run.method.label().to_string(),
                     m.epoch.to_string(),
@@ -73,6 +77,8 @@ impl Record {
                     m.grad_norm.to_string(),
                     m.seconds.to_string(),
                     m.diverged_at.map_or(String::new(), |b| b.to_string()),
+                    test.map_or(String::new(), |t| t.loss.to_string()),
+                    test.map_or(String::new(), |t| t.accuracy.to_string()),
                 ];
                 let row: Vec<&str> = params
                     .iter()

@@ -4,11 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::method::Method;
-use crate::train::{EpochMetrics, Evaluation};
-
-/// The test set's loss and accuracy, scored once at the end of a run validated on held-out
-/// training images (`{ "loss": 0.2871, "accuracy": 0.9195 }`).
-pub type TestScore = Evaluation;
+use crate::train::EpochMetrics;
+pub use crate::train::TestScore;
 
 /// One method's metrics so far: `{ "method": "AYLA", "metrics": [...], "diverged": false }`,
 /// and `"test": {…}` once a run validated on held-out images finished.

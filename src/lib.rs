@@ -27,6 +27,7 @@ pub mod pixels;
 pub mod protocol;
 pub mod session;
 pub mod shape;
+pub mod split;
 pub mod sweep;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod tasks;

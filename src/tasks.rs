@@ -252,6 +252,17 @@ pub struct TaskData {
     pub test: Arc<Dataset>,
 }
 
+impl TaskData {
+    /// Refuses a sweep whose held-out images (K) would leave nothing to train on in this
+    /// data, as the page does before it starts one.
+    pub fn check(&self, sweep: &Sweep) -> Result<(), String> {
+        sweep
+            .base
+            .check_data(self.train.len())
+            .map_err(|e| e.to_string())
+    }
+}
+
 /// Trains one run of the sweep exactly as a page worker does (same config, same data),
 /// calling `on_step` after every batch and `on_epoch` after every epoch.
 pub fn run_job(
@@ -285,7 +296,7 @@ pub fn run_job(
         job: job.id,
         metrics,
         done: true,
-        test: None,
+        test: trainer.test_score(),
     }
 }
 

@@ -1,6 +1,7 @@
-//! Training one method (Normal or AYLA) for a run: batches, SGD steps, per-epoch metrics.
+//! Training one method (Normal or AYLA) for a run: batches, SGD steps, per-epoch metrics,
+//! and with held-out validation the test set's score at the end.
 
-use std::ops::ControlFlow;
+use std::ops::{ControlFlow, Range};
 use std::sync::Arc;
 
 use rand::seq::SliceRandom;
@@ -13,6 +14,7 @@ use crate::config::Config;
 use crate::method::Method;
 use crate::mnist::Dataset;
 use crate::model::{Grads, Mlp, Workspace};
+use crate::split::Split;
 
 /// What one SGD step saw and did.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -53,7 +55,8 @@ pub struct EpochMetrics {
     /// Mean over batches of the batch accuracy, from pre-update predictions.
     #[serde(deserialize_with = "null_as_nan")]
     pub accuracy: f32,
-    /// On the whole test set, after the epoch.
+    /// After the epoch, on the whole test set or (with held-out validation) on the held-out
+    /// training images.
     #[serde(deserialize_with = "null_as_nan")]
     pub val_loss: f32,
     #[serde(deserialize_with = "null_as_nan")]
@@ -86,6 +89,17 @@ impl EpochMetrics {
             ),
         }
     }
+}
+
+/// The line after a held-out run's last epoch line, with the test set's score, e.g.
+/// `AYLA   - Test set, scored once after the last epoch: Test Loss=0.2871, Test Acc=0.9195`.
+pub fn test_log_line(method: Method, test: &TestScore) -> String {
+    format!(
+        "{:<6} - Test set, scored once after the last epoch: Test Loss={:.4}, Test Acc={:.4}",
+        method.label(),
+        test.loss,
+        test.accuracy
+    )
 }
 
 /// The order of the training images in a given epoch (0-based): a seeded shuffle that
@@ -124,7 +138,8 @@ pub enum Phase {
     Norm,
     /// The SGD step (for AYLA with the element-wise rule applied on the way).
     Update,
-    /// The test set's loss and accuracy after an epoch.
+    /// The validation images' loss and accuracy after an epoch (and with held-out
+    /// validation, the test set's after the last).
     Validation,
 }
 
@@ -179,6 +194,11 @@ pub struct Evaluation {
     pub accuracy: f32,
 }
 
+/// The test set's loss and accuracy, scored once at the end of a run validated on held-out
+/// training images (`{ "loss": 0.2871, "accuracy": 0.9195 }`); runs carry it as
+/// [`crate::history::Run::test`].
+pub type TestScore = Evaluation;
+
 /// Sums over the batches of the epoch in progress, kept between calls so an epoch that
 /// was paused (the step callback asked to stop) resumes where it left off.
 struct EpochProgress {
@@ -199,8 +219,13 @@ pub struct Trainer {
     model: Mlp,
     grads: Grads,
     workspace: Workspace,
+    /// The training images the run uses, divided by `split` into those trained on and
+    /// those held out.
     train: Arc<Dataset>,
+    split: Split,
     test: Arc<Dataset>,
+    /// The test set's score, taken once after the last epoch when held-out images validate.
+    test_score: Option<TestScore>,
     /// Seconds from some fixed origin; injected so the core needs no browser or OS clock.
     clock: fn() -> f64,
     epochs_done: usize,
@@ -211,7 +236,8 @@ pub struct Trainer {
 
 impl Trainer {
     /// A trainer starting from the config's seeded Glorot init. `train` should already
-    /// hold only the images to train on (see [`Dataset::take`]).
+    /// hold only the images the run uses (see [`Dataset::take`]); with held-out validation
+    /// its last `config.holdout` are set aside (see [`Split`]).
     pub fn new(
         config: Config,
         method: Method,
@@ -233,14 +259,17 @@ impl Trainer {
         clock: fn() -> f64,
     ) -> Trainer {
         let hidden = model.hidden();
+        let split = Split::new(&config, train.len());
         Trainer {
             config,
             method,
             grads: Mlp::zeros(hidden),
-            workspace: Workspace::new(config.batch_size.min(train.len()).max(1), hidden),
+            workspace: Workspace::new(config.batch_size.min(split.trained).max(1), hidden),
             model,
             train,
+            split,
             test,
+            test_score: None,
             clock,
             epochs_done: 0,
             steps_done: 0,
@@ -272,7 +301,18 @@ impl Trainer {
 
     /// Number of batches in one epoch (the last one holds the remainder).
     pub fn batches_per_epoch(&self) -> usize {
-        self.train.len().div_ceil(self.workspace.capacity())
+        self.split.trained.div_ceil(self.workspace.capacity())
+    }
+
+    /// Which of the training images are trained on and which validate.
+    pub fn split(&self) -> &Split {
+        &self.split
+    }
+
+    /// The test set's score, once a run validated on held-out images finished all its
+    /// epochs; `None` otherwise (a diverged run has no meaningful one).
+    pub fn test_score(&self) -> Option<TestScore> {
+        self.test_score
     }
 
     /// Trains the current epoch, calling `on_step` after every batch. Returns the epoch's
@@ -296,7 +336,7 @@ impl Trainer {
             order: epoch_order(
                 self.config.seed,
                 self.epochs_done,
-                self.train.len(),
+                self.split.trained,
                 self.config.shuffle,
             ),
             batches_done: 0,
@@ -330,7 +370,8 @@ impl Trainer {
         Some(metrics)
     }
 
-    /// Turns an epoch's sums into its metrics, validating on the test set.
+    /// Turns an epoch's sums into its metrics, validating on the test set or the held-out
+    /// images; after the last epoch of a held-out run, scores the test set once.
     fn finish_epoch(&mut self, progress: EpochProgress) -> EpochMetrics {
         self.epochs_done += 1;
         let mean = |sum: f64| (sum / progress.batches_done as f64) as f32;
@@ -340,9 +381,9 @@ impl Trainer {
                 accuracy: f32::NAN,
             }
         } else {
-            self.evaluate_test()
+            self.evaluate_validation()
         };
-        EpochMetrics {
+        let metrics = EpochMetrics {
             epoch: self.epochs_done,
             loss: mean(progress.loss_sum),
             accuracy: mean(progress.acc_sum),
@@ -351,7 +392,11 @@ impl Trainer {
             grad_norm: mean(progress.norm_sum),
             seconds: (self.clock)() - progress.started,
             diverged_at: progress.diverged_at,
+        };
+        if self.split.scores_test_at_end() && self.is_finished() && !self.diverged {
+            self.test_score = Some(self.evaluate_test());
         }
+        metrics
     }
 
     /// One SGD step on the given training images.
@@ -423,21 +468,40 @@ impl Trainer {
     pub fn evaluate_test(&mut self) -> Evaluation {
         evaluate(&self.model, &self.test, &mut self.workspace)
     }
+
+    /// Loss and accuracy on the validation images: the held-out ones, or the test set.
+    pub fn evaluate_validation(&mut self) -> Evaluation {
+        match self.split.held_out.clone() {
+            Some(rows) => evaluate_rows(&self.model, &self.train, rows, &mut self.workspace),
+            None => self.evaluate_test(),
+        }
+    }
 }
 
 /// Mean cross-entropy and accuracy of `model` over every image of `data`.
 pub fn evaluate(model: &Mlp, data: &Dataset, workspace: &mut Workspace) -> Evaluation {
+    evaluate_rows(model, data, 0..data.len(), workspace)
+}
+
+/// Mean cross-entropy and accuracy of `model` over the images `rows` of `data`, taken in
+/// batches of the workspace's capacity from the first.
+pub fn evaluate_rows(
+    model: &Mlp,
+    data: &Dataset,
+    rows: Range<usize>,
+    workspace: &mut Workspace,
+) -> Evaluation {
     let (mut loss_sum, mut correct) = (0.0f64, 0usize);
-    for start in (0..data.len()).step_by(workspace.capacity()) {
-        let rows = start..(start + workspace.capacity()).min(data.len());
-        let count = rows.len();
-        workspace.forward(model, data, rows);
+    for start in rows.clone().step_by(workspace.capacity()) {
+        let batch = start..(start + workspace.capacity()).min(rows.end);
+        let count = batch.len();
+        workspace.forward(model, data, batch);
         let stats = workspace.loss_and_gradient(false);
         loss_sum += f64::from(stats.loss) * count as f64;
         correct += stats.correct;
     }
     Evaluation {
-        loss: (loss_sum / data.len() as f64) as f32,
-        accuracy: correct as f32 / data.len() as f32,
+        loss: (loss_sum / rows.len() as f64) as f32,
+        accuracy: correct as f32 / rows.len() as f32,
     }
 }

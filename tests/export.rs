@@ -1,9 +1,9 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! Exported metrics carry the parameters that produced them.
 
-use ayla::config::Config;
+use ayla::config::{Config, Validation};
 use ayla::export::Record;
-use ayla::history::Run;
+use ayla::history::{Run, TestScore};
 use ayla::method::Method;
 use ayla::train::EpochMetrics;
 
@@ -53,15 +53,58 @@ fn csv_has_a_row_per_epoch_and_method_with_the_parameters() {
     assert_eq!(
         lines[0],
         "epochs,n1,n2,batch,lr,optimizer,hidden,seed,train,validate,holdout,method,epoch,loss,accuracy,val_loss,\
-         val_accuracy,grad_norm,seconds,diverged_at"
+         val_accuracy,grad_norm,seconds,diverged_at,test_loss,test_accuracy"
     );
     assert_eq!(lines.len(), 4);
     assert_eq!(
         lines[1],
-        "5,0.95,1,128,0.01,sgd,128,42,60000,test,10000,Normal,1,0.5,0.9,0.5,0.91,1.5,2,"
+        "5,0.95,1,128,0.01,sgd,128,42,60000,test,10000,Normal,1,0.5,0.9,0.5,0.91,1.5,2,,,"
     );
     assert!(lines[3].starts_with("5,0.95,1,128,0.01,sgd,128,42,60000,test,10000,AYLA,1,NaN,"));
-    assert!(lines[3].ends_with(",3"));
+    assert!(lines[3].ends_with(",3,,"));
+}
+
+/// A held-out run: Normal finished with its test score, AYLA diverged (no test score).
+fn held_out_record() -> Record {
+    let mut record = record();
+    record.parameters.validation = Validation::HeldOut;
+    record.runs[0].test = Some(TestScore {
+        loss: 0.3,
+        accuracy: 0.92,
+    });
+    Record::new(record.parameters, record.runs)
+}
+
+#[test]
+fn csv_carries_the_test_score_on_the_last_epoch_row_only() {
+    let csv = held_out_record().to_csv();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[1].ends_with(",held-out,10000,Normal,1,0.5,0.9,0.5,0.91,1.5,2,,,"));
+    assert!(lines[2].ends_with(",held-out,10000,Normal,2,0.25,0.9,0.25,0.91,1.5,2,,0.3,0.92"));
+    assert!(lines[3].ends_with(",3,,"), "{}", lines[3]);
+}
+
+#[test]
+fn json_carries_the_test_score_and_reads_back() {
+    let record = held_out_record();
+    let json = record.to_json();
+    assert!(
+        json.contains("\"test\": {\n        \"loss\": 0.3,\n        \"accuracy\": 0.92\n      }"),
+        "{json}"
+    );
+    // Only the run that has one carries it.
+    assert_eq!(json.matches("\"test\": {").count(), 1, "{json}");
+    let back: Record = serde_json::from_str(&json).unwrap();
+    assert_eq!(back.runs[0].test, record.runs[0].test);
+    assert_eq!(back.runs[1].test, None);
+}
+
+#[test]
+fn a_record_written_before_test_scores_reads_without_one() {
+    let json = record().to_json();
+    assert!(!json.contains("\"test\": {"), "{json}");
+    let back: Record = serde_json::from_str(&json).unwrap();
+    assert!(back.runs.iter().all(|run| run.test.is_none()));
 }
 
 #[test]

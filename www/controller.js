@@ -4,8 +4,8 @@
 // them kept (store.js), and shows a kept one again: the last one when the page opens, or
 // one opened from the History (an interrupted sweep can then be resumed).
 
-import init, { Comparison, SweepSession, new_seed, restore_stored } from './pkg/ayla.js';
-import { buildInputs, checkInputs, fillFromQuery, peekInputs, recheckField, recheckMarked, setMode } from './inputs.js';
+import init, { Comparison, SweepSession, check_data, new_seed, restore_stored } from './pkg/ayla.js';
+import { buildInputs, checkInputs, fillFromQuery, markRefused, peekInputs, recheckField, recheckMarked, setMode } from './inputs.js';
 import { DataError, dataset, loadedSizes, useFiles, useMnist } from './data.js';
 import { poolSize } from './pool.js';
 import { startSession } from './session.js';
@@ -143,6 +143,13 @@ async function train(event) {
   const loading = await loadData();
   if (!loading) return;
   const { data, claim } = loading;
+  // The data may hold fewer training images than asked for: K must still leave some.
+  const refused = check_data(checked.config ?? checked.sweep.base, data.sizes.train);
+  if (refused) {
+    fail(`Not started: ${refused.message}`);
+    markRefused(refused);
+    return;
+  }
   hideRestored();
   const start = checked.config ? startSingle(checked.config, data) : startSweep(checked, data);
   const keep = await store.begin(start.model.head(data.identity, data.sizes.train), start.model.start().saved.summary);

@@ -130,11 +130,25 @@ export function peekInputs() {
   return checked.errors ? null : checked;
 }
 
-// Re-checks one field when the user leaves it, without judging the others yet.
+// Re-checks one field when the user leaves it, without judging the others yet, and the
+// fields already marked (changing one can settle another's complaint, e.g. K and the
+// training images).
 export function recheckField(id) {
   const errors = check().errors ?? [];
-  const spec = active().find((s) => s.input_id === id);
-  if (spec) mark(spec, errors.find((e) => e.input_id === id));
+  for (const spec of active()) {
+    if (spec.input_id === id || input(spec).hasAttribute('aria-invalid')) {
+      mark(spec, errors.find((e) => e.input_id === spec.input_id));
+    }
+  }
+}
+
+// Marks a field refused after the inputs passed (`{input_id, message}`: K against the data
+// loaded) and focuses it.
+export function markRefused(error) {
+  const spec = active().find((s) => s.input_id === error.input_id);
+  if (!spec) return;
+  mark(spec, error);
+  input(spec).focus();
 }
 
 // A mode change re-judges only the fields already marked.

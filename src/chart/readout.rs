@@ -4,7 +4,9 @@ use super::{ChartError, History, Metric, Run};
 
 /// E.g. "Epoch 3 — Normal: acc 0.9012, val acc 0.9101, loss 0.3500, val loss 0.3300,
 /// grad 1.0200 | AYLA: diverged in epoch 2". Methods whose series are all hidden are left
-/// out; values have the four decimals of the original's console lines.
+/// out; values have the four decimals of the original's console lines. At a run's last
+/// epoch, its test score (held-out validation) follows: "…, grad 1.0200; test acc 0.9075,
+/// test loss 0.3200 (scored once at the end)".
 pub fn readout(history: &History, epoch: usize) -> Result<String, ChartError> {
     let last = history.last_epoch();
     if epoch == 0 || epoch > last {
@@ -31,8 +33,15 @@ fn run_readout(history: &History, run: &Run, epoch: usize) -> Option<String> {
     if visible.is_empty() {
         return None;
     }
+    let test = match (run.test, run.metrics.last()) {
+        (Some(t), Some(last)) if last.epoch == epoch => format!(
+            "; test acc {:.4}, test loss {:.4} (scored once at the end)",
+            t.accuracy, t.loss
+        ),
+        _ => String::new(),
+    };
     Some(format!(
-        "{}: {}",
+        "{}: {}{test}",
         run.method.label(),
         values(run, &visible, epoch)
     ))

@@ -13,8 +13,9 @@ use crate::export::Record;
 use crate::history::{Run, TestScore};
 use crate::method::Method;
 use crate::protocol::{FromWorker, Job};
+use crate::split::Split;
 use crate::text::{duration, plural, thousands};
-use crate::train::EpochMetrics;
+use crate::train::{test_log_line, EpochMetrics};
 
 /// The methods in the order of the page's progress rows and of the jobs.
 pub const METHODS: [Method; 2] = [Method::Normal, Method::Ayla];
@@ -133,8 +134,9 @@ impl Comparison {
                 samples_per_sec,
                 loss,
             } => {
+                let trained = Split::new(&self.config, self.train_size).trained;
                 let left = (batches - batch) * self.config.batch_size
-                    + (self.config.epochs.saturating_sub(epoch)) * self.train_size;
+                    + (self.config.epochs.saturating_sub(epoch)) * trained;
                 let eta = if samples_per_sec > 0.0 {
                     format!("ETA {}", duration(left as f64 / samples_per_sec))
                 } else {
@@ -194,6 +196,11 @@ impl Comparison {
             self.done.push(method);
         }
         self.run_mut(method).test = test;
+        let mut log = Vec::new();
+        if let Some(test) = &test {
+            log = self.log.add_after_last(method, test_log_line(method, test));
+        }
+        log.extend(self.log.finish(method));
         let last = self.run(method).metrics.last().copied();
         let (text, state) = match last {
             Some(m) if m.diverged_at.is_some() => (
@@ -204,14 +211,12 @@ impl Comparison {
                 ),
                 RowState::Diverged,
             ),
-            Some(m) => (
-                format!(
-                    "Done: {}, val acc {:.4}",
-                    plural(m.epoch, "epoch"),
-                    m.val_accuracy
-                ),
-                RowState::Done,
-            ),
+            Some(m) => {
+                let test = test.map_or(String::new(), |t| format!(", test acc {:.4}", t.accuracy));
+                let epochs = plural(m.epoch, "epoch");
+                let text = format!("Done: {epochs}, val acc {:.4}{test}", m.val_accuracy);
+                (text, RowState::Done)
+            }
             None => ("Done: no epoch".to_string(), RowState::Done),
         };
         let mut update = Update {
@@ -223,7 +228,7 @@ impl Comparison {
                 text,
                 state,
             }],
-            log: self.log.finish(method),
+            log,
             ..Update::default()
         };
         if self.done.len() == METHODS.len() {
@@ -238,7 +243,8 @@ impl Comparison {
     }
 
     /// "Final val acc: Normal 0.9088, AYLA 0.9090." (and who diverged; "Latest" until both
-    /// methods finished); empty before any epoch.
+    /// methods finished), then with held-out validation "Test acc (once at the end): Normal
+    /// 0.9075, AYLA 0.9102." once there are test scores; empty before any epoch.
     pub fn figures(&self) -> String {
         let mut parts = Vec::new();
         let finals: Vec<String> = METHODS
@@ -256,6 +262,13 @@ impl Comparison {
                 "Latest"
             };
             parts.push(format!("{which} val acc: {}.", finals.join(", ")));
+        }
+        let tests: Vec<String> = METHODS
+            .iter()
+            .filter_map(|&m| Some(format!("{} {:.4}", m.label(), self.run(m).test?.accuracy)))
+            .collect();
+        if !tests.is_empty() {
+            parts.push(format!("Test acc (once at the end): {}.", tests.join(", ")));
         }
         for &m in &METHODS {
             if self.run(m).diverged {
@@ -417,9 +430,14 @@ fn row_update(
     }
 }
 
-/// Every parameter of a run training on `train_size` of `loaded_train` images, as the line
-/// under the status and the History list write them.
+/// Every parameter of a run training on `train_size` of `loaded_train` images, and what its
+/// "val" is, as the line under the status and the History list write them.
 pub(super) fn describe(c: &Config, train_size: usize, loaded_train: usize) -> String {
+    let images = format!(
+        "{} of {} training images",
+        thousands(train_size),
+        thousands(loaded_train)
+    );
     [
         format!("Seed {}", c.seed),
         format!("N1 {}", c.n1),
@@ -428,11 +446,8 @@ pub(super) fn describe(c: &Config, train_size: usize, loaded_train: usize) -> St
         format!("batch {}", c.batch_size),
         format!("lr {}", c.learning_rate),
         format!("{} hidden units", c.hidden),
-        format!(
-            "{} of {} training images",
-            thousands(train_size),
-            thousands(loaded_train)
-        ),
+        images,
+        Split::new(c, train_size).describe(),
     ]
     .join(" · ")
 }

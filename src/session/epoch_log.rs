@@ -1,6 +1,7 @@
 //! The log of a comparison in the original's order: for each epoch, AYLA's line and then
-//! Normal's. Workers finish epochs in any order; lines wait here until their epoch is
-//! complete, so the same run prints the same log every time.
+//! Normal's (and after the last epoch, each method's test line, when the test set is scored
+//! once at the end). Workers finish epochs in any order; lines wait here until their epoch
+//! is complete, so the same run prints the same log every time.
 
 use std::collections::BTreeMap;
 
@@ -31,6 +32,14 @@ impl EpochLog {
         self.waiting.entry(epoch).or_default().insert(method, line);
         self.reported.insert(method, epoch);
         self.release()
+    }
+
+    /// Takes a line that follows a method's last epoch (its test score at the end): it is
+    /// printed after every method's last epoch line, in the same order; returns the lines
+    /// that can now be printed.
+    pub fn add_after_last(&mut self, method: Method, line: String) -> Vec<String> {
+        let after = self.reported.get(&method).copied().unwrap_or(0) + 1;
+        self.add(method, after, line)
     }
 
     /// A method reports no more epochs (all done, diverged, or stopped by an error):

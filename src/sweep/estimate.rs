@@ -6,11 +6,13 @@ use serde::{Deserialize, Serialize};
 use super::Sweep;
 use crate::method::Method;
 use crate::model::{eval_flops_per_sample, train_flops_per_sample};
+use crate::split::Split;
 
 impl Sweep {
     /// Seconds the sweep should take on `workers` parallel workers, each training at
-    /// `speed`: every run's epochs (training plus the validation pass), dealt to whichever
-    /// worker frees up first, as the page's pool does.
+    /// `speed`: every run's epochs (training plus the validation pass, and with held-out
+    /// validation the test pass at the end), dealt to whichever worker frees up first, as
+    /// the page's pool does.
     pub fn estimate_seconds(
         &self,
         train_len: usize,
@@ -18,11 +20,16 @@ impl Sweep {
         speed: Speed,
         workers: usize,
     ) -> f64 {
-        let train = self.base.train_size.min(train_len) as f64;
+        let split = Split::new(&self.base, self.base.images_used(train_len));
         // Validation is a forward pass only: cheaper per image by the ratio of their work.
         let hidden = self.base.hidden;
         let eval_share = eval_flops_per_sample(hidden) / train_flops_per_sample(hidden);
-        let images = self.base.epochs as f64 * (train + test_len as f64 * eval_share);
+        let (validated, tested_at_end) = match &split.held_out {
+            Some(rows) => (rows.len(), test_len),
+            None => (test_len, 0),
+        };
+        let epoch = split.trained as f64 + validated as f64 * eval_share;
+        let images = self.base.epochs as f64 * epoch + tested_at_end as f64 * eval_share;
         let mut free_at = vec![speed.start_up; workers.max(1)];
         for job in self.jobs() {
             let rate = match job.method {

@@ -53,10 +53,10 @@ const ROW_COLUMNS: [&str; 26] = [
     "final_val_loss_std",
     "best_val_loss_mean",
     "best_val_loss_std",
-    "gain_mean",
-    "gain_std",
     "test_accuracy_mean",
     "test_accuracy_std",
+    "gain_mean",
+    "gain_std",
     "first_beat_epochs",
     // The verdict: whether this row's rate is its method's choice, where that sits on the
     // grid, and for a chosen AYLA row the paired test difference to Normal's choice.
@@ -133,8 +133,8 @@ impl SweepRecord {
                 row.best_val_accuracy,
                 row.final_val_loss,
                 row.best_val_loss,
-                row.gain,
                 row.test_accuracy,
+                row.gain,
             ] {
                 fields.push(stat.map_or(String::new(), |s| s.mean.to_string()));
                 fields.push(

@@ -73,7 +73,9 @@ pub struct Row {
     pub best_val_accuracy: Option<Stat>,
     pub final_val_loss: Option<Stat>,
     pub best_val_loss: Option<Stat>,
-    /// The test accuracy scored at the end of runs validated on held-out images.
+    /// The test accuracy scored once at each run's end, over the runs that have one (those
+    /// validated on held-out images); absent from the JSON when none has.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test_accuracy: Option<Stat>,
     /// Final val accuracy minus Normal's at the same learning rate and seed, over seeds
     /// where both finished without diverging. `None` for Normal.

@@ -50,6 +50,15 @@ pub fn check_inputs(values: JsValue) -> Result<JsValue, JsError> {
     to_js(&checked)
 }
 
+/// Checks a checked config (a single run's, or a sweep's `base`) against the training
+/// images loaded: `null`, or the refused field `{key, input_id, message}` (K must leave
+/// images to train on, and the data may hold fewer than the config asks for).
+#[wasm_bindgen]
+pub fn check_data(config: JsValue, loaded_train: usize) -> Result<JsValue, JsError> {
+    let config: Config = from_js(&config, "config")?;
+    to_js(&config.check_data(loaded_train).err())
+}
+
 /// The `Start` message for one method (`"Normal"` or `"AYLA"`) of a checked config.
 #[wasm_bindgen]
 pub fn start_message(config: JsValue, method: JsValue) -> Result<String, JsError> {

@@ -91,14 +91,19 @@ impl WorkerRun {
             Ok(ToWorker::Start { config, method }) => (config, method),
             Err(e) => return refuse(&post, None, e.to_string()),
         };
+        // The page checks K against its data before it starts; a worker never trains on less.
+        if let Err(problem) = config.check_data(data.train.len()) {
+            return refuse(&post, Some(method), problem.message);
+        }
         // A smaller training set is a copy of the first images; the whole set is shared.
         let train = if config.train_size < data.train.len() {
             Arc::new(data.train.first(config.train_size))
         } else {
             Arc::clone(&data.train)
         };
-        let train_len = train.len();
         let trainer = Trainer::new(config, method, train, Arc::clone(&data.test), now);
+        // Images trained on per epoch: the held-out ones are not.
+        let train_len = trainer.split().trained;
         Ok(Some(WorkerRun {
             trainer,
             method,
@@ -139,7 +144,7 @@ impl WorkerRun {
                 &self.post,
                 &FromWorker::Done {
                     method: self.method,
-                    test: None,
+                    test: self.trainer.test_score(),
                 },
             )?;
             return Ok(false);

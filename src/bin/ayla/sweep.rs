@@ -13,6 +13,7 @@ use ayla::tasks::{
     Plan, TaskData, TaskError,
 };
 use ayla::text::{duration, plural};
+use ayla::train::test_log_line;
 
 use crate::cli::{MergeArgs, PlanArgs, RunArgs, StatusArgs};
 use crate::data::{clock, load_test, load_train};
@@ -125,6 +126,7 @@ pub fn run(args: RunArgs) -> Result<(), String> {
         return Ok(());
     }
     let data = load_data(&args.data.data)?;
+    data.check(&plan.sweep)?;
     println!("{name}, plan {}:", tasks::short(&plan.hash));
     let progress = Progress::new();
     let bar = progress.bar("", 0, "batches");
@@ -139,6 +141,9 @@ pub fn run(args: RunArgs) -> Result<(), String> {
         |m| progress.println(&format!("{}  ({:.1} s)", m.log_line(job.method), m.seconds)),
     );
     bar.finish_and_clear();
+    if let Some(test) = &result.test {
+        println!("{}", test_log_line(job.method, test));
+    }
     let path = write_result(&plan, &args.runs, &result).map_err(|e| e.to_string())?;
     println!("{name} done: {}.", path.display());
     Ok(())
@@ -164,6 +169,7 @@ fn run_local(plan: &Plan, args: &RunArgs) -> Result<(), String> {
         tasks::short(&plan.hash)
     );
     let data = load_data(&args.data.data)?;
+    data.check(&plan.sweep)?;
     let progress = Progress::new();
     let overall = progress.bar("all", missing.len() as u64, "tasks");
     let next = AtomicUsize::new(0);
@@ -229,11 +235,15 @@ fn local_task(
     ))
 }
 
-/// A finished run in a few words: its last validation accuracy, or where it diverged.
+/// A finished run in a few words: its last validation accuracy (and its test accuracy,
+/// scored once at the end), or where it diverged.
 fn outcome(result: &JobResult) -> String {
+    let test = result
+        .test
+        .map_or(String::new(), |t| format!(", Test Acc={:.4}", t.accuracy));
     match result.metrics.last() {
         Some(m) if m.diverged_at.is_some() => format!("diverged in epoch {}", m.epoch),
-        Some(m) => format!("Val Acc={:.4}", m.val_accuracy),
+        Some(m) => format!("Val Acc={:.4}{test}", m.val_accuracy),
         None => "no epoch".to_string(),
     }
 }

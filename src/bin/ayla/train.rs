@@ -1,5 +1,6 @@
 //! `ayla train`: Normal and AYLA side by side on MNIST, one thread each (as the page's two
-//! workers), printing the original's console lines, or one JSON object per step (--jsonl).
+//! workers), printing the original's console lines, or one JSON object per step (--jsonl);
+//! with held-out validation, then each method's test score, scored once at the end.
 
 use std::ops::ControlFlow;
 use std::sync::Arc;
@@ -7,9 +8,10 @@ use std::sync::Arc;
 use indicatif::ProgressBar;
 
 use ayla::config::Config;
+use ayla::history::TestScore;
 use ayla::method::Method;
 use ayla::model::Mlp;
-use ayla::train::{EpochMetrics, StepReport, Trainer};
+use ayla::train::{test_log_line, EpochMetrics, StepReport, Trainer};
 
 use crate::cli::TrainArgs;
 use crate::data::{clock, load_test, load_train};
@@ -21,7 +23,9 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
         ..args.fields.config().unwrap_or_else(|e| e.exit())
     };
     let dir = &args.data.data;
-    let train = Arc::new(load_train(dir)?.take(config.train_size));
+    let train = load_train(dir)?;
+    config.check_data(train.len()).map_err(|e| e.to_string())?;
+    let train = Arc::new(train.take(config.train_size));
     let test = Arc::new(load_test(dir)?);
     let start = match &args.init {
         Some(dir) => Mlp::read_raw(dir, config.hidden)?,
@@ -62,7 +66,23 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
     for (_, bar) in &trainers {
         bar.finish_and_clear();
     }
+    for (trainer, _) in &trainers {
+        if let Some(test) = trainer.test_score() {
+            report_test(trainer.method(), &test, args.jsonl, &progress);
+        }
+    }
     Ok(())
+}
+
+/// A method's test score at the end: the line after its last epoch line, or an object
+/// `{"method":"AYLA","test":{"loss":…,"accuracy":…}}` with --jsonl.
+fn report_test(method: Method, test: &TestScore, jsonl: bool, progress: &Progress) {
+    let line = if jsonl {
+        serde_json::json!({ "method": method.label(), "test": test }).to_string()
+    } else {
+        test_log_line(method, test)
+    };
+    progress.println(&line);
 }
 
 /// What one method did in one epoch (or in the first `limit` batches of it).

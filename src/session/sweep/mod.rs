@@ -13,9 +13,10 @@ use crate::chart::HeatView;
 use crate::history::TestScore;
 use crate::method::Method;
 use crate::protocol::{FromWorker, Job};
+use crate::split::Split;
 use crate::sweep::{Column, JobResult, Sweep, SweepRecord};
 use crate::text::{duration, plural, thousands};
-use crate::train::EpochMetrics;
+use crate::train::{test_log_line, EpochMetrics};
 
 #[derive(Debug, Clone)]
 pub struct SweepSession {
@@ -53,9 +54,10 @@ impl SweepSession {
     /// loaded.
     pub fn new(sweep: Sweep, loaded_train: usize, workers: usize) -> SweepSession {
         let jobs = sweep.jobs();
-        let train_size = sweep.base.train_size.min(loaded_train);
+        let train_size = sweep.base.images_used(loaded_train);
+        let trained = Split::new(&sweep.base, train_size).trained;
         SweepSession {
-            batches_per_epoch: train_size.div_ceil(sweep.base.batch_size.max(1)),
+            batches_per_epoch: trained.div_ceil(sweep.base.batch_size.max(1)),
             train_size,
             batches_done: vec![0; jobs.len()],
             lines: vec![Vec::new(); jobs.len()],
@@ -280,6 +282,11 @@ impl SweepSession {
         if let Some(result) = self.result_mut(job) {
             result.done = true;
             result.test = test;
+        }
+        if let Some(test) = &test {
+            let line = test_log_line(self.jobs[job].method, test);
+            let line = format!("[{}] {line}", self.setting(&self.jobs[job]));
+            self.lines[job].push(line);
         }
         // A diverged run is over too: all of its batches count as done for the overall bar.
         self.batches_done[job] = self.jobs[job].config.epochs * self.batches_per_epoch;
@@ -512,6 +519,7 @@ pub(super) fn describe(s: &Sweep, train_size: usize) -> String {
         Some(format!("from seed {}", s.base.seed)),
         Some(plural(s.base.epochs, "epoch")),
         Some(format!("{} training images", thousands(train_size))),
+        Some(Split::new(&s.base, train_size).describe()),
     ]
     .into_iter()
     .flatten()
