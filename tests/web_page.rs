@@ -35,7 +35,7 @@ fn message(error: JsError) -> String {
 }
 
 #[wasm_bindgen_test]
-fn fields_describe_the_eight_inputs() {
+fn fields_describe_the_inputs_and_their_choices() {
     let fields: js_sys::Array = fields().map_err(JsValue::from).unwrap().into();
     let ids: Vec<String> = fields
         .iter()
@@ -49,12 +49,21 @@ fn fields_describe_the_eight_inputs() {
             "n2",
             "batch",
             "lr",
+            "optimizer",
             "hidden",
             "seed",
-            "train-size"
+            "train-size",
+            "validate",
+            "holdout"
         ]
     );
     assert_eq!(get(&fields.get(1), "default").as_f64(), Some(0.95));
+    let optimizers: js_sys::Array = get(&fields.get(5), "choices").into();
+    let names: Vec<String> = optimizers
+        .iter()
+        .map(|c| get(&c, "name").as_string().unwrap())
+        .collect();
+    assert_eq!(names, ["sgd", "momentum", "adam"]);
     assert_eq!(data_files().len(), 4);
 }
 
@@ -87,7 +96,10 @@ fn valid_inputs_give_a_config_and_the_url_query() {
     assert_eq!(get(&config, "train_size").as_f64(), Some(6000.0));
     assert_eq!(
         get(&checked, "query").as_string().as_deref(),
-        Some("epochs=1&n1=0.95&n2=1&batch=128&lr=0.01&hidden=128&seed=42&train=6000")
+        Some(
+            "epochs=1&n1=0.95&n2=1&batch=128&lr=0.01&optimizer=sgd&hidden=128&seed=42\
+             &train=6000&validate=test&holdout=10000"
+        )
     );
     let start = start_message(config, "AYLA".into())
         .map_err(JsValue::from)

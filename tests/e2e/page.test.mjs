@@ -81,7 +81,7 @@ eachEngine((engine) => {
     );
     assert.notEqual(await pixels(page, 'chart'), blank, 'the chart changed');
     assert.equal(await isVisible(page, '#download'), false, 'the download bar is gone once loaded');
-    assert.match(await page.url(), /\?epochs=1&n1=0\.95&n2=1&batch=128&lr=0\.01&hidden=128&seed=7&train=6000$/);
+    assert.match(await page.url(), /\?epochs=1&n1=0\.95&n2=1&batch=128&lr=0\.01&optimizer=sgd&hidden=128&seed=7&train=6000&validate=test&holdout=10000$/);
     assert.match(await text(page, '#run-info'), /Seed 7/);
     await screenshot(page, 'after');
 

@@ -198,7 +198,7 @@ describe('chromium', { skip: !ENGINES.includes('chromium') && 'BROWSERS leaves C
     assert.equal(runsDone.reduce((a, b) => a + b, 0), kept);
     assert.equal((await logLines(next)).length, 2 * kept);
     assert.deepEqual((await historyRows(next)).map((r) => r.state), ['Interrupted']);
-    assert.equal(new URL(next.url()).search, '?mode=sweep&epochs=2&n1=0.9,1.1&n2=0.9,1&batch=128&lr=0.01&hidden=128&seed=3&train=2000&seeds=1');
+    assert.equal(new URL(next.url()).search, '?mode=sweep&epochs=2&n1=0.9,1.1&n2=0.9,1&batch=128&lr=0.01&optimizer=sgd&hidden=128&seed=3&train=2000&validate=test&holdout=10000&seeds=1');
 
     await next.click('#resume');
     await waitForState(next, 'done', 180_000);
