@@ -142,7 +142,8 @@ fn a_tuned_sweep_plans_a_normal_per_rate_and_seed_and_merge_prints_its_verdict()
     assert!(
         out.starts_with(
             "1 × 1 setting × 2 learning rates × 2 seeds, plus Normal at each rate: 8 tasks \
-             (numbered 0 to 7)"
+             (numbered 0 to 7), 1 epoch on 300 images each; val = last 100 training images \
+             (held out, not trained on); test scored once at the end.\n"
         ),
         "{out}"
     );
@@ -169,6 +170,9 @@ fn a_tuned_sweep_plans_a_normal_per_rate_and_seed_and_merge_prints_its_verdict()
         "{out}"
     );
     assert!(out.contains("\n- Normal: best lr "), "{out}");
+    // Held out: every run was scored on the test set once, and the verdict reports it.
+    assert!(out.contains("test acc 0."), "{out}");
+    assert!(record.results.iter().all(|r| r.test.is_some()));
     assert!(out.contains("\n- AYLA (1.2, 0.8) at lr "), "{out}");
     let json = std::fs::read_to_string(dir.path().join("out/mnist_sweep.json")).unwrap();
     let json: serde_json::Value = serde_json::from_str(&json).unwrap();
@@ -305,7 +309,8 @@ fn sweep_plan_prints_the_tasks_and_an_estimate_and_takes_a_page_link() {
     assert_eq!(plan.tasks(), 6);
     assert!(
         out.starts_with(
-            "2 × 1 settings × 2 seeds, plus Normal: 6 tasks (numbered 0 to 5), 1 epoch on 300 images each.\nAbout 0:"
+            "2 × 1 settings × 2 seeds, plus Normal: 6 tasks (numbered 0 to 5), 1 epoch on 300 \
+             images each; val = test set.\nAbout 0:"
         ),
         "{out}"
     );

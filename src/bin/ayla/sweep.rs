@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use ayla::bitmap::heatmap_png;
 use ayla::chart::{HeatMap, HeatView};
+use ayla::split::Split;
 use ayla::sweep::{JobResult, Speed, Sweep};
 use ayla::tasks::{
     self, array_spec, describe, query_pairs, read_result, run_job, write_atomically, write_result,
@@ -80,16 +81,18 @@ pub fn plan(args: PlanArgs) -> Result<(), String> {
 }
 
 /// As the page says it: "2 × 2 settings × 2 seeds, plus Normal: 10 tasks, 1 epoch on
-/// 3,000 images each".
+/// 3,000 images each; val = test set."
 fn summary(sweep: &Sweep) -> String {
     let base = &sweep.base;
+    let split = Split::new(base, base.train_size.min(MNIST_TRAIN));
     format!(
-        "{}: {} (numbered 0 to {}), {} on {} each.",
+        "{}: {} (numbered 0 to {}), {} on {} each; {}.",
         sweep.grid_text(),
         plural(sweep.run_count(), "task"),
         sweep.run_count() - 1,
         plural(base.epochs, "epoch"),
-        plural(base.train_size.min(MNIST_TRAIN), "image"),
+        plural(split.trained, "image"),
+        split.describe(),
     )
 }
 

@@ -70,7 +70,7 @@ impl Verdict {
         self.note.iter().cloned().chain(self.items()).collect()
     }
 
-    /// The verdict of one setting (i, j) of the grid.
+    /// The verdict of the setting (N1, N2).
     pub fn setting(&self, n1: f32, n2: f32) -> Option<&SettingVerdict> {
         self.settings.iter().find(|s| s.n1 == n1 && s.n2 == n2)
     }
