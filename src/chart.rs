@@ -21,7 +21,7 @@ pub use figure::{
 };
 pub use heatmap::{
     draw_heatmap, heat_colour, heat_limit, heatmap_export_scale, CellBox, HeatCell, HeatLayout,
-    HeatMap, HEATMAP_EXPORT_HEIGHT, HEATMAP_EXPORT_WIDTH, HEAT_CAPTION,
+    HeatMap, HeatView, HEATMAP_EXPORT_HEIGHT, HEATMAP_EXPORT_WIDTH, HEAT_CAPTION, TUNED_CAPTION,
 };
 pub use history::{series_name, History};
 pub use readout::readout;

@@ -213,14 +213,16 @@ impl Plan {
     }
 }
 
-/// What one run is, for people: `AYLA N1=0.9 N2=1, seed 42` or `Normal, seed 42`.
+/// What one run is, for people: `AYLA N1=0.9 N2=1, lr 0.01, seed 42` or `Normal, lr 0.01,
+/// seed 42`.
 pub fn describe(job: &Job) -> String {
     let config = &job.config;
+    let (lr, seed) = (config.learning_rate, config.seed);
     match job.method {
-        Method::Normal => format!("Normal, seed {}", config.seed),
+        Method::Normal => format!("Normal, lr {lr}, seed {seed}"),
         Method::Ayla => format!(
-            "AYLA N1={} N2={}, seed {}",
-            config.n1, config.n2, config.seed
+            "AYLA N1={} N2={}, lr {lr}, seed {seed}",
+            config.n1, config.n2
         ),
     }
 }

@@ -14,7 +14,8 @@ use ayla::bitmap::heatmap_png;
 use ayla::chart::HeatMap;
 use ayla::config::{parse_field, Config, FIELDS};
 use ayla::method::Method;
-use ayla::sweep::{JobResult, SweepRecord};
+use ayla::sweep::verdict::TEST_SET_NOTE;
+use ayla::sweep::{JobResult, SweepRecord, AXES};
 use ayla::tasks::{sweep_from_query, Plan};
 use ayla::train::{test_log_line, Trainer};
 
@@ -110,6 +111,77 @@ fn options_are_the_page_fields_with_their_help_and_limits() {
     let help = ok(dir.path(), &["sweep", "plan", "--help"]);
     assert!(help.contains("--seeds <N>"), "{help}");
     assert!(help.contains("--n1 <LIST>"), "{help}");
+    // The learning rate is an axis too, with its log-spaced syntax explained.
+    assert!(help.contains("--lr <LIST>"), "{help}");
+    let lr = AXES.iter().find(|a| a.key == "lr").unwrap();
+    assert!(lr.help.contains("start:stop:×factor"));
+    let flat: String = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains(lr.help), "{help}");
+}
+
+#[test]
+fn a_tuned_sweep_plans_a_normal_per_rate_and_seed_and_merge_prints_its_verdict() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "sweep",
+        "plan",
+        "--epochs",
+        "1",
+        "--n1",
+        "1.2",
+        "--n2",
+        "0.8",
+        "--lr",
+        "0.05:0.5:×10",
+        "--seeds",
+        "2",
+        "--train",
+        "400",
+        "--validate",
+        "held-out",
+        "--holdout",
+        "100",
+    ];
+    let out = ok(dir.path(), &args);
+    assert!(
+        out.starts_with(
+            "1 × 1 setting × 2 learning rates × 2 seeds, plus Normal at each rate: 8 tasks \
+             (numbered 0 to 7), 1 epoch on 300 images each; val = last 100 training images \
+             (held out, not trained on); test scored once at the end.\n"
+        ),
+        "{out}"
+    );
+    let plan = Plan::read(&dir.path().join("plan.json")).unwrap();
+    assert_eq!(plan.sweep.lr, [0.05, 0.5]);
+    assert!(plan.sweep.query().contains("&lr=0.05,0.5&"));
+    ok(
+        dir.path(),
+        &["sweep", "run", "plan.json", "--local", "-j", "2"],
+    );
+    let out = ok(
+        dir.path(),
+        &["sweep", "merge", "plan.json", "runs", "-o", "out"],
+    );
+    let record = page_record(&plan, &dir.path().join("runs"), &(0..8).collect::<Vec<_>>());
+    let lines: Vec<String> = record
+        .verdict()
+        .lines()
+        .iter()
+        .map(|l| format!("- {l}"))
+        .collect();
+    assert!(
+        out.ends_with(&format!("\nVerdict:\n{}\n", lines.join("\n"))),
+        "{out}"
+    );
+    assert!(out.contains("\n- Normal: best lr "), "{out}");
+    // Held out: every run was scored on the test set once, and the verdict reports it.
+    assert!(out.contains("test acc 0."), "{out}");
+    assert!(record.results.iter().all(|r| r.test.is_some()));
+    assert!(out.contains("\n- AYLA (1.2, 0.8) at lr "), "{out}");
+    let json = std::fs::read_to_string(dir.path().join("out/mnist_sweep.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let chosen = json["verdict"]["normal"]["learning_rate"].as_f64().unwrap();
+    assert!(chosen == 0.05 || chosen == 0.5, "{chosen}");
 }
 
 #[test]
@@ -350,7 +422,8 @@ fn sweep_plan_prints_the_tasks_and_an_estimate_and_takes_a_page_link() {
     assert_eq!(plan.tasks(), 6);
     assert!(
         out.starts_with(
-            "2 × 1 settings × 2 seeds, plus Normal: 6 tasks (numbered 0 to 5), 1 epoch on 300 images each.\nAbout 0:"
+            "2 × 1 settings × 2 seeds, plus Normal: 6 tasks (numbered 0 to 5), 1 epoch on 300 \
+             images each; val = test set.\nAbout 0:"
         ),
         "{out}"
     );
@@ -387,19 +460,19 @@ fn a_task_writes_its_result_once_and_is_skipped_when_done() {
     let plan = plan_in(dir.path());
     let out = ok(dir.path(), &["sweep", "run", "plan.json", "--task", "2"]);
     assert!(
-        out.starts_with("Task 2 of 6 (AYLA N1=1 N2=0.95, seed 42), plan "),
+        out.starts_with("Task 2 of 6 (AYLA N1=1 N2=0.95, lr 0.01, seed 42), plan "),
         "{out}"
     );
     assert!(out.contains("AYLA   - Epoch 1: Loss="), "{out}");
     assert!(
-        out.ends_with("Task 2 of 6 (AYLA N1=1 N2=0.95, seed 42) done: runs/2.json.\n"),
+        out.ends_with("Task 2 of 6 (AYLA N1=1 N2=0.95, lr 0.01, seed 42) done: runs/2.json.\n"),
         "{out}"
     );
     let first = std::fs::read(dir.path().join("runs/2.json")).unwrap();
     let out = ok(dir.path(), &["sweep", "run", "plan.json", "--task", "2"]);
     assert_eq!(
         out,
-        "Task 2 of 6 (AYLA N1=1 N2=0.95, seed 42) is done already.\n"
+        "Task 2 of 6 (AYLA N1=1 N2=0.95, lr 0.01, seed 42) is done already.\n"
     );
     assert_eq!(
         std::fs::read(dir.path().join("runs/2.json")).unwrap(),
@@ -411,7 +484,7 @@ fn a_task_writes_its_result_once_and_is_skipped_when_done() {
         .output()
         .unwrap();
     assert!(
-        stdout(&out).contains("Task 5 of 6 (AYLA N1=1 N2=0.95, seed 43) done"),
+        stdout(&out).contains("Task 5 of 6 (AYLA N1=1 N2=0.95, lr 0.01, seed 43) done"),
         "{}",
         stdout(&out)
     );
@@ -511,10 +584,12 @@ fn merge_writes_the_page_exports_and_names_the_missing_tasks() {
     );
     assert_eq!(
         out,
-        "Merged 4 of 6 tasks into out: mnist_sweep.csv, mnist_sweep.json, mnist_sweep_heatmap.png.\n\
-         Missing 2 tasks: 3 (Normal, seed 43), 5 (AYLA N1=1 N2=0.95, seed 43).\n\
+        format!("Merged 4 of 6 tasks into out: mnist_sweep.csv, mnist_sweep.json, mnist_sweep_heatmap.png.\n\
+         Missing 2 tasks: 3 (Normal, lr 0.01, seed 43), 5 (AYLA N1=1 N2=0.95, lr 0.01, seed 43).\n\
          Run just those: sbatch --array=3,5 scripts/slurm/sweep.sbatch plan.json\n\
-         or here: ayla sweep run plan.json --local\n"
+         or here: ayla sweep run plan.json --local\n\n\
+         Verdict:\n\
+         - {TEST_SET_NOTE}\n")
     );
     let check = |tasks: &[usize]| {
         let page = page_record(&plan, &dir.path().join("runs"), tasks);
@@ -523,7 +598,7 @@ fn merge_writes_the_page_exports_and_names_the_missing_tasks() {
         assert_eq!(read("mnist_sweep.json"), page.to_json().into_bytes());
         assert_eq!(
             read("mnist_sweep_heatmap.png"),
-            heatmap_png(&HeatMap::of_sweep(&page, None)).unwrap()
+            heatmap_png(&HeatMap::of_sweep(&page, 0, None)).unwrap()
         );
         // The page can open what merge wrote.
         let json = String::from_utf8(read("mnist_sweep.json")).unwrap();
@@ -542,7 +617,13 @@ fn merge_writes_the_page_exports_and_names_the_missing_tasks() {
         dir.path(),
         &["sweep", "merge", "plan.json", "runs", "-o", "out"],
     );
-    assert_eq!(out, "Merged 6 of 6 tasks into out: mnist_sweep.csv, mnist_sweep.json, mnist_sweep_heatmap.png.\n");
+    assert_eq!(
+        out,
+        format!(
+            "Merged 6 of 6 tasks into out: mnist_sweep.csv, mnist_sweep.json, \
+             mnist_sweep_heatmap.png.\n\nVerdict:\n- {TEST_SET_NOTE}\n"
+        )
+    );
     check(&[0, 1, 2, 3, 4, 5]);
 }
 

@@ -30,6 +30,7 @@ fn value(delta: f64, std: Option<f64>) -> HeatCell {
 fn mixed() -> HeatMap {
     HeatMap {
         title: "Final val accuracy − Normal (3 seeds, 3 epochs)".to_string(),
+        caption: HEAT_CAPTION.to_string(),
         n1: vec![0.5, 0.95, 1.5],
         n2: vec![0.8, 1.0, 2.0],
         cells: vec![
@@ -74,6 +75,7 @@ fn square(n: usize) -> HeatMap {
         .collect();
     HeatMap {
         title: "Final val accuracy − Normal (5 seeds, 10 epochs)".to_string(),
+        caption: HEAT_CAPTION.to_string(),
         n1: axis.clone(),
         n2: axis,
         cells,
@@ -360,6 +362,7 @@ fn the_export_scale_fits_the_design() {
 fn the_limit_is_the_largest_delta_rounded_up() {
     let map_of = |deltas: &[f64]| HeatMap {
         title: String::new(),
+        caption: HEAT_CAPTION.to_string(),
         n1: (0..deltas.len()).map(|k| k as f32).collect(),
         n2: vec![1.0],
         cells: deltas.iter().map(|&d| value(d, None)).collect(),
@@ -759,6 +762,7 @@ fn small_canvases_drop_labels_rather_than_overlap_them() {
 fn one_cell_is_a_whole_map() {
     let map = HeatMap {
         title: "One".to_string(),
+        caption: HEAT_CAPTION.to_string(),
         n1: vec![0.95],
         n2: vec![1.0],
         cells: vec![value(-0.004, Some(0.0012))],

@@ -59,7 +59,11 @@ fn bad_grids_are_explained() {
         ("1:0.5:0.1", "In “1:0.5:0.1” the stop is below the start."),
         ("0.5:1:0", "The step in “0.5:1:0” must be above 0."),
         ("0.5:1:-1", "The step in “0.5:1:-1” must be above 0."),
-        ("0.5:1:x", "The step in “0.5:1:x” is not a number."),
+        ("0.5:1:abc", "The step in “0.5:1:abc” is not a number."),
+        (
+            "0.5:1:x",
+            "The factor in “0.5:1:x” is not a number or a power such as 10^(1/2).",
+        ),
         ("0.5:11:1", "N1 must be above 0 and at most 10."),
         (
             "0.1:10:0.1",
@@ -77,6 +81,301 @@ fn bad_grids_are_explained() {
         parse_axis(N1, "0.1:1.2:0.1").map(|v| v.len()),
         Ok(MAX_AXIS_VALUES)
     );
+}
+
+const LR: &ayla::config::FieldSpec = &FIELDS[4];
+
+/// start · factor^k to 3 significant digits, by way of decimal text (independent of the
+/// parser's arithmetic).
+fn log_reference(start: f64, factor: f64, count: i32) -> Vec<f32> {
+    (0..count)
+        .map(|k| {
+            let text = format!("{:.2e}", start * factor.powi(k));
+            text.parse::<f32>().unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn learning_rates_take_lists_ranges_and_log_spaced_ranges() {
+    assert_eq!(LR.key, "lr");
+    assert_eq!(parse_axis(LR, "0.01, 0.1"), Ok(vec![0.01, 0.1]));
+    assert_eq!(
+        parse_axis(LR, "0.05:0.2:0.05"),
+        Ok(vec![0.05, 0.1, 0.15, 0.2])
+    );
+    // √10 apart, every way of writing the factor.
+    let expected = Ok(vec![0.003, 0.00949, 0.03, 0.0949, 0.3]);
+    for text in [
+        "0.003:0.3:×10^(1/2)",
+        "0.003:0.3:x10^(1/2)",
+        "0.003:0.3:X10^0.5",
+        "0.003:0.3:*10^1/2",
+        "0.003:0.3:×3.16227766",
+    ] {
+        assert_eq!(parse_axis(LR, text), expected, "{text}");
+    }
+    assert_eq!(
+        parse_axis(LR, "0.003:0.3:×10^(1/2)").unwrap(),
+        log_reference(0.003, 10f64.sqrt(), 5)
+    );
+    // A cube-root-of-ten grid from 0.01 to 3: the stop is not landed on.
+    assert_eq!(
+        parse_axis(LR, "0.01:3:×10^(1/3)").unwrap(),
+        log_reference(0.01, 10f64.cbrt(), 8)
+    );
+    assert_eq!(
+        parse_axis(LR, "0.01:3:×10^(1/3)").unwrap(),
+        [0.01, 0.0215, 0.0464, 0.1, 0.215, 0.464, 1.0, 2.15]
+    );
+    // Whole factors land on their decimals exactly; lists and ranges mix.
+    assert_eq!(parse_axis(LR, "0.1:1:*3"), Ok(vec![0.1, 0.3, 0.9]));
+    assert_eq!(
+        parse_axis(LR, "0.001:1:×10, 0.5"),
+        Ok(vec![0.001, 0.01, 0.1, 0.5, 1.0])
+    );
+}
+
+#[test]
+fn bad_learning_rate_axes_are_explained() {
+    let cases = [
+        ("0.01:1:×1", "The factor in “0.01:1:×1” must be above 1."),
+        (
+            "0.01:1:×0.5",
+            "The factor in “0.01:1:×0.5” must be above 1.",
+        ),
+        (
+            "0.01:1:×ten",
+            "The factor in “0.01:1:×ten” is not a number or a power such as 10^(1/2).",
+        ),
+        (
+            "0.01:1:×10^(1/x)",
+            "The factor in “0.01:1:×10^(1/x)” is not a number or a power such as 10^(1/2).",
+        ),
+        ("0:1:×10", "Learning rate must be above 0 and at most 10."),
+        (
+            "0.01:20:×10",
+            "Learning rate must be above 0 and at most 10.",
+        ),
+        ("1:0.1:×10", "In “1:0.1:×10” the stop is below the start."),
+        (
+            "0.0001:10:×2",
+            "Learning rate has more than 12 values; use a larger factor.",
+        ),
+        (
+            "0.01:0.13:0.01",
+            "Learning rate has more than 12 values; use a coarser step.",
+        ),
+        ("0.01, -1", "Learning rate must be above 0 and at most 10."),
+    ];
+    for (text, message) in cases {
+        assert_eq!(parse_axis(LR, text), Err(message.to_string()), "{text:?}");
+    }
+    // Twelve values is the most: 2^11 · 0.001 = 2.048.
+    assert_eq!(parse_axis(LR, "0.001:3:×2").map(|v| v.len()), Ok(12));
+}
+
+#[test]
+fn a_learning_rate_axis_gives_each_rate_and_seed_its_own_normal() {
+    let s = sweep(&[
+        ("n1", "0.9,1.2"),
+        ("n2", "0.8"),
+        ("lr", "0.01,0.1,1"),
+        ("seeds", "2"),
+        ("seed", "7"),
+    ])
+    .unwrap();
+    assert_eq!(s.lr, [0.01, 0.1, 1.0]);
+    assert_eq!(s.base.learning_rate, 0.01);
+    // (2 settings + Normal) × 3 rates × 2 seeds.
+    assert_eq!(s.run_count(), 18);
+    let jobs = s.jobs();
+    assert_eq!(jobs.len(), 18);
+    let plan: Vec<(Method, f32, u64)> = jobs
+        .iter()
+        .map(|j| (j.method, j.config.learning_rate, j.config.seed))
+        .collect();
+    // Seed by seed, rate by rate, Normal first at each.
+    for (id, &(method, lr, seed)) in plan.iter().enumerate() {
+        let (seed_k, rate_k, place) = (id / 9, (id % 9) / 3, id % 3);
+        assert_eq!(seed, 7 + seed_k as u64, "job {id}");
+        assert_eq!(lr, s.lr[rate_k], "job {id}");
+        let expected = if place == 0 {
+            Method::Normal
+        } else {
+            Method::Ayla
+        };
+        assert_eq!(method, expected, "job {id}");
+        let cell = (place > 0).then(|| place - 1);
+        assert_eq!(s.job_id(seed_k, rate_k, cell), id);
+    }
+    let normals: Vec<(f32, u64)> = plan
+        .iter()
+        .filter(|j| j.0 == Method::Normal)
+        .map(|j| (j.1, j.2))
+        .collect();
+    assert_eq!(
+        normals,
+        [(0.01, 7), (0.1, 7), (1.0, 7), (0.01, 8), (0.1, 8), (1.0, 8)]
+    );
+    // Everything else is the base's: the same init and batch order per seed.
+    for job in &jobs {
+        let c = job.config;
+        assert_eq!(
+            Config {
+                n1: 0.9,
+                n2: 0.8,
+                learning_rate: 0.01,
+                seed: 7,
+                ..c
+            },
+            s.base
+        );
+    }
+    assert_eq!(
+        s.grid_text(),
+        "2 × 1 settings × 3 learning rates × 2 seeds, plus Normal at each rate"
+    );
+}
+
+#[test]
+fn the_run_limit_counts_the_learning_rates() {
+    // (4 + 1) × 12 rates × 6 seeds = 360 runs.
+    let errors = sweep(&[
+        ("n1", "0.9,1"),
+        ("n2", "0.8,1"),
+        ("lr", "0.001:3:×2"),
+        ("seeds", "6"),
+    ])
+    .unwrap_err();
+    assert_eq!(
+        errors,
+        [(
+            "n1".to_string(),
+            format!(
+                "The sweep would be 360 runs (2 × 2 settings × 12 learning rates × 6 seeds, \
+                 plus Normal at each rate); the limit is {MAX_RUNS}. Use fewer values or seeds."
+            )
+        )]
+    );
+    let five = sweep(&[
+        ("n1", "0.9,1"),
+        ("n2", "0.8,1"),
+        ("lr", "0.001:3:×2"),
+        ("seeds", "5"),
+    ])
+    .unwrap();
+    assert_eq!(five.run_count(), MAX_RUNS);
+}
+
+#[test]
+fn a_learning_rate_axis_survives_the_link_and_the_plan_file() {
+    let s = sweep(&[
+        ("n1", "1.2"),
+        ("n2", "0.8"),
+        ("lr", "0.003:0.3:×10^(1/2)"),
+        ("seeds", "3"),
+        ("validate", "held-out"),
+    ])
+    .unwrap();
+    let query = s.query();
+    assert!(
+        query.contains("&lr=0.003,0.00949,0.03,0.0949,0.3&"),
+        "{query}"
+    );
+    let pairs: Vec<(&str, &str)> = query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .collect();
+    assert_eq!(sweep(&pairs).unwrap(), s);
+    let json = serde_json::to_value(&s).unwrap();
+    assert_eq!(serde_json::from_value::<Sweep>(json.clone()).unwrap(), s);
+    // A record written before the rate was an axis reads with its one rate.
+    let mut old = json.clone();
+    old.as_object_mut().unwrap().remove("lr");
+    old["base"]["learning_rate"] = serde_json::json!(0.05);
+    let back: Sweep = serde_json::from_value(old).unwrap();
+    assert_eq!((back.lr.clone(), back.run_count()), (vec![0.05], 6));
+    // A base rate that is not the axis's first is refused, as is an axis out of order.
+    let mut odd = json.clone();
+    odd["base"]["learning_rate"] = serde_json::json!(0.5);
+    let error = serde_json::from_value::<Sweep>(odd)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("not the first of the sweep's learning rates"),
+        "{error}"
+    );
+    let mut odd = json;
+    odd["lr"] = serde_json::json!([0.003, 0.3, 0.03]);
+    let error = serde_json::from_value::<Sweep>(odd)
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("Learning rate must be ascending"), "{error}");
+}
+
+/// Normal and (1.2, 0.8) at lr 0.01 and 0.1, one seed: jobs 0 Normal 0.01, 1 AYLA 0.01,
+/// 2 Normal 0.1, 3 AYLA 0.1.
+fn two_rates() -> SweepRecord {
+    let s = sweep(&[
+        ("n1", "1.2"),
+        ("n2", "0.8"),
+        ("lr", "0.01,0.1"),
+        ("epochs", "1"),
+    ])
+    .unwrap();
+    SweepRecord {
+        sweep: s,
+        results: vec![
+            done(0, vec![epoch(1, 0.80, 0.6)]),
+            done(1, vec![epoch(1, 0.85, 0.5)]),
+            done(2, vec![epoch(1, 0.92, 0.3)]),
+            done(3, vec![epoch(1, 0.91, 0.3)]),
+        ],
+    }
+}
+
+#[test]
+fn the_table_has_a_row_per_setting_and_rate_each_against_its_own_rates_normal() {
+    let rows = two_rates().rows();
+    let keys: Vec<(Method, f32)> = rows.iter().map(|r| (r.method, r.learning_rate)).collect();
+    assert_eq!(
+        keys,
+        [
+            (Method::Normal, 0.01),
+            (Method::Normal, 0.1),
+            (Method::Ayla, 0.01),
+            (Method::Ayla, 0.1)
+        ]
+    );
+    // +5 points against Normal at 0.01, −1 against Normal at 0.1 (not against 0.01's).
+    assert!((rows[2].gain.unwrap().mean - 0.05).abs() < 1e-6);
+    assert!((rows[3].gain.unwrap().mean + 0.01).abs() < 1e-6);
+    let csv = csv_rows(&two_rates().to_csv());
+    let lr: Vec<&str> = csv.iter().map(|r| r["lr"].as_str()).collect();
+    assert_eq!(lr, ["0.01", "0.1", "0.01", "0.1"]);
+    let json: serde_json::Value = serde_json::from_str(&two_rates().to_json()).unwrap();
+    assert_eq!(json["parameters"]["lr"], serde_json::json!([0.01, 0.1]));
+    let rates: Vec<f64> = json["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["lr"].as_f64().unwrap() as f32 as f64)
+        .collect();
+    assert_eq!(
+        rates,
+        [0.01f32 as f64, 0.01f32 as f64, 0.1f32 as f64, 0.1f32 as f64]
+    );
+    // The heat map of each rate, titled with it.
+    let map = HeatMap::of_sweep(&two_rates(), 1, None);
+    assert_eq!(
+        map.title,
+        "Final val accuracy − Normal at lr 0.1 (1 seed, 1 epoch)"
+    );
+    let ayla::chart::HeatCell::Value { delta, .. } = map.cells[0] else {
+        panic!("{:?}", map.cells[0]);
+    };
+    assert!((delta + 0.01).abs() < 1e-6);
 }
 
 #[test]
@@ -449,11 +748,10 @@ fn the_csv_has_one_line_per_row_with_every_parameter_and_statistic() {
     let csv = record().to_csv();
     let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
     assert_eq!(
-        header[..10],
+        header[..9],
         [
             "epochs",
             "batch",
-            "lr",
             "optimizer",
             "hidden",
             "seed",
@@ -463,15 +761,26 @@ fn the_csv_has_one_line_per_row_with_every_parameter_and_statistic() {
             SEEDS_FIELD.key
         ]
     );
-    assert_eq!(header[10..13], ["method", "n1", "n2"]);
-    assert_eq!(*header.last().unwrap(), "first_beat_epochs");
+    // The axes are the rows' own: the learning rate beside the exponents.
+    assert_eq!(header[9..13], ["method", "n1", "n2", "lr"]);
+    assert!(header.contains(&"first_beat_epochs"));
+    assert_eq!(
+        header[header.len() - 6..],
+        [
+            "chosen",
+            "chosen_edge",
+            "tuned_difference_mean",
+            "tuned_difference_ci_low",
+            "tuned_difference_ci_high",
+            "tuned_seeds"
+        ]
+    );
     let rows = csv_rows(&csv);
     assert_eq!(rows.len(), 3);
     for row in &rows {
         let shared = [
             "epochs",
             "batch",
-            "lr",
             "optimizer",
             "hidden",
             "seed",
@@ -483,15 +792,24 @@ fn the_csv_has_one_line_per_row_with_every_parameter_and_statistic() {
         let values: Vec<&str> = shared.iter().map(|k| row[*k].as_str()).collect();
         assert_eq!(
             values,
-            ["2", "128", "0.01", "sgd", "128", "42", "60000", "test", "10000", "2"]
+            ["2", "128", "sgd", "128", "42", "60000", "test", "10000", "2"]
         );
     }
 
     let normal = &rows[0];
     let counts = |r: &std::collections::HashMap<String, String>| {
-        ["method", "n1", "n2", "runs_done", "runs_total", "diverged"].map(|k| r[k].clone())
+        [
+            "method",
+            "n1",
+            "n2",
+            "lr",
+            "runs_done",
+            "runs_total",
+            "diverged",
+        ]
+        .map(|k| r[k].clone())
     };
-    assert_eq!(counts(normal), ["Normal", "", "", "2", "2", "0"]);
+    assert_eq!(counts(normal), ["Normal", "", "", "0.01", "2", "2", "0"]);
     assert_stat(normal, "final_val_accuracy", Some(0.89), Some(0.014_142_1));
     assert_stat(normal, "best_val_accuracy", Some(0.89), Some(0.014_142_1));
     assert_stat(normal, "final_val_loss", Some(0.425), Some(0.035_355_3));
@@ -500,7 +818,7 @@ fn the_csv_has_one_line_per_row_with_every_parameter_and_statistic() {
     assert_eq!(normal["first_beat_epochs"], "");
 
     let good = &rows[1];
-    assert_eq!(counts(good), ["AYLA", "0.9", "0.5", "2", "2", "0"]);
+    assert_eq!(counts(good), ["AYLA", "0.9", "0.5", "0.01", "2", "2", "0"]);
     assert_stat(good, "final_val_accuracy", Some(0.90), Some(0.042_426_4));
     assert_stat(good, "best_val_accuracy", Some(0.90), Some(0.042_426_4));
     assert_stat(good, "final_val_loss", Some(0.41), Some(0.084_852_8));
@@ -509,7 +827,7 @@ fn the_csv_has_one_line_per_row_with_every_parameter_and_statistic() {
     assert_eq!(good["first_beat_epochs"], "2 1");
 
     let bad = &rows[2];
-    assert_eq!(counts(bad), ["AYLA", "0.9", "4", "1", "2", "1"]);
+    assert_eq!(counts(bad), ["AYLA", "0.9", "4", "0.01", "1", "2", "1"]);
     for column in ["final_val_accuracy", "best_val_loss", "gain"] {
         assert_stat(bad, column, None, None);
     }
@@ -554,7 +872,7 @@ fn an_ayla_run_finished_before_its_normal_is_compared_once_normal_finishes() {
     assert_eq!(good.final_val_accuracy.unwrap().n, 2);
     assert_eq!((good.gain, good.first_beat.clone()), (None, vec![]));
     assert_eq!(
-        HeatMap::of_sweep(&r, None).cells[0],
+        HeatMap::of_sweep(&r, 0, None).cells[0],
         ayla::chart::HeatCell::Pending
     );
     // Once seed 43's Normal is done, that seed is compared.
@@ -608,7 +926,7 @@ fn a_record_survives_the_trip_through_the_page() {
 #[test]
 fn the_heat_map_has_a_cell_per_setting_row_major_over_n2() {
     use ayla::chart::HeatCell;
-    let map = HeatMap::of_sweep(&record(), Some((0, 1)));
+    let map = HeatMap::of_sweep(&record(), 0, Some((0, 1)));
     assert_eq!(
         (map.n1.clone(), map.n2.clone()),
         (vec![0.9], vec![0.5, 4.0])
@@ -630,7 +948,7 @@ fn the_heat_map_has_a_cell_per_setting_row_major_over_n2() {
     // Nothing finished for a setting: pending.
     let mut r = record();
     r.results.retain(|j| j.job == 0);
-    assert!(HeatMap::of_sweep(&r, None)
+    assert!(HeatMap::of_sweep(&r, 0, None)
         .cells
         .iter()
         .all(|c| *c == HeatCell::Pending));
@@ -647,7 +965,7 @@ fn a_wider_grid_puts_n1_along_each_row() {
         sweep: s,
         results: vec![normal, one(3, 0.53), one(4, 0.51)],
     };
-    let map = HeatMap::of_sweep(&r, None);
+    let map = HeatMap::of_sweep(&r, 0, None);
     // cells[j * 2 + i]: (0.9, 2) is i = 0, j = 2; (1, 0.5) is i = 1, j = 0.
     let delta = |k: usize| match map.cells[k] {
         HeatCell::Value { delta, .. } => Some((delta * 100.0).round()),

@@ -6,6 +6,7 @@ use ayla::config::Config;
 use ayla::export::Record;
 use ayla::history::{Run, TestScore};
 use ayla::method::Method;
+use ayla::sweep::verdict::TEST_SET_NOTE;
 use ayla::sweep::{JobResult, Sweep, SweepRecord};
 use ayla::train::EpochMetrics;
 use serde_json::{json, Value};
@@ -166,12 +167,13 @@ fn a_run_outside_the_grid_is_named() {
     let message = refused(&edited(|v| v["runs"][2]["n1"] = json!(0.85)));
     assert_eq!(
         message,
-        "Run 3 of the file (AYLA N1=0.85 N2=1, seed 42) is not part of its sweep's grid."
+        "Run 3 of the file (AYLA N1=0.85 N2=1, lr 0.01, seed 42) is not part of its sweep's \
+         grid."
     );
     let message = refused(&edited(|v| v["runs"][0]["seed"] = json!(44)));
     assert_eq!(
         message,
-        "Run 1 of the file (Normal, seed 44) is not part of its sweep's grid."
+        "Run 1 of the file (Normal, lr 0.01, seed 44) is not part of its sweep's grid."
     );
 }
 
@@ -183,7 +185,7 @@ fn a_run_given_twice_is_refused() {
     }));
     assert_eq!(
         message,
-        "The file holds the run AYLA N1=0.9 N2=1, seed 42 twice."
+        "The file holds the run AYLA N1=0.9 N2=1, lr 0.01, seed 42 twice."
     );
 }
 
@@ -197,16 +199,16 @@ fn epochs_beyond_the_sweep_are_refused() {
     }));
     assert_eq!(
         message,
-        "The epochs of the run Normal, seed 42 are not numbered 1 to at most 2."
+        "The epochs of the run Normal, lr 0.01, seed 42 are not numbered 1 to at most 2."
     );
 }
 
 /// `tests/fixtures/page_mnist_sweep.json` is the page's own "Export table JSON" of a 2 × 2
 /// sweep in which the two settings with N1 = 4 diverged (saved by the e2e tests in headless
-/// Chromium), written before the optimizer and validation fields existed: it opens with
-/// their defaults, and exports the same bytes with those fields added.
+/// Chromium), written before the optimizer, validation and learning-rate axis existed: it
+/// opens with their defaults, and exports what it held with those fields added.
 #[test]
-fn a_sweep_the_page_exported_opens_and_exports_the_same_bytes() {
+fn a_sweep_the_page_exported_opens_and_exports_the_same_figures() {
     let page = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/page_mnist_sweep.json"
@@ -215,14 +217,32 @@ fn a_sweep_the_page_exported_opens_and_exports_the_same_bytes() {
     let record = SweepRecord::from_export(&page).unwrap();
     assert_eq!(record.results.len(), 5);
     assert_eq!(record.results.iter().filter(|r| r.diverged()).count(), 2);
-    let with_new_fields = page
-        .replace(
-            "\"train_size\": 3000,\n",
-            "\"train_size\": 3000,\n      \"optimizer\": \"sgd\",\n      \"validation\": \"test\",\n      \"holdout\": 10000,\n",
-        )
-        .replace(
-            "&lr=0.01&hidden=128&seed=5&train=3000&",
-            "&lr=0.01&optimizer=sgd&hidden=128&seed=5&train=3000&validate=test&holdout=10000&",
-        );
-    assert_eq!(record.to_json(), with_new_fields);
+    let mut expected: Value = serde_json::from_str(&page).unwrap();
+    let base = &mut expected["parameters"]["base"];
+    base["optimizer"] = json!("sgd");
+    base["validation"] = json!("test");
+    base["holdout"] = json!(10000);
+    expected["parameters"]["lr"] = json!([0.01]);
+    expected["query"] = json!(expected["query"].as_str().unwrap().replace(
+        "&lr=0.01&hidden=128&seed=5&train=3000&",
+        "&lr=0.01&optimizer=sgd&hidden=128&seed=5&train=3000&validate=test&holdout=10000&",
+    ));
+    for row in expected["rows"].as_array_mut().unwrap() {
+        row["learning_rate"] = json!(0.01);
+    }
+    for run in expected["runs"].as_array_mut().unwrap() {
+        run["lr"] = json!(0.01);
+    }
+    // Validated on the test set: the verdict only says why it has no numbers.
+    expected["verdict"] = json!({
+        "note": TEST_SET_NOTE,
+        "normal": null,
+        "baseline": null,
+        "settings": [],
+    });
+    let exported: Value = serde_json::from_str(&record.to_json()).unwrap();
+    assert_eq!(exported, expected);
+    // And this version's export reads back into the same bytes.
+    let again = SweepRecord::from_export(&record.to_json()).unwrap();
+    assert_eq!(again.to_json(), record.to_json());
 }

@@ -212,9 +212,12 @@ fn the_result_file_says_which_plan_and_run_it_holds() {
     assert_eq!(file["plan"], a.hash.as_str());
     assert_eq!(file["task"], 2);
     // Task 2 is seed 42's second AYLA setting: N1 = 0.8, N2 = 1.
-    assert_eq!(file["run"], "AYLA N1=0.8 N2=1, seed 42");
-    assert_eq!(describe(&a.job(2).unwrap()), "AYLA N1=0.8 N2=1, seed 42");
-    assert_eq!(describe(&a.job(5).unwrap()), "Normal, seed 43");
+    assert_eq!(file["run"], "AYLA N1=0.8 N2=1, lr 0.01, seed 42");
+    assert_eq!(
+        describe(&a.job(2).unwrap()),
+        "AYLA N1=0.8 N2=1, lr 0.01, seed 42"
+    );
+    assert_eq!(describe(&a.job(5).unwrap()), "Normal, lr 0.01, seed 43");
 }
 
 #[test]

@@ -201,7 +201,7 @@ fn a_click_on_the_heat_map_chooses_the_cell_under_it() {
     };
     let layout = layout(draw_heatmap(
         &canvas,
-        &HeatMap::of_sweep(&record, None),
+        &HeatMap::of_sweep(&record, 0, None),
         Theme::Light,
     ));
     let (left, top, width, height) = cell(&layout, 1, 0);

@@ -2,22 +2,22 @@
 // (src/config.rs, src/sweep.rs) and Rust validates what was typed; this module only puts
 // them on the page, reads them back, and marks the fields Rust refused.
 //
-// Two modes: a single run, and a sweep, where N1 and N2 take lists or ranges and a Seeds
-// field appears.
+// Two modes: a single run, and a sweep, where N1, N2 and the learning rate take lists or
+// ranges (their hints say how, from Rust's sweep_axes) and a Seeds field appears.
 
-import { check_inputs, check_sweep, fields, seeds_field } from './pkg/ayla.js';
+import { check_inputs, check_sweep, fields, seeds_field, sweep_axes } from './pkg/ayla.js';
 
 // Read once the wasm module is initialised (see buildInputs).
 let specs = [];
 let seedsSpec = null;
+let axes = [];
 let mode = 'single';
-
-const AXIS_HELP = 'In a sweep: a list (0.8, 0.9, 1.0) or a range start:stop:step (0.5:1.5:0.25).';
 
 // Builds one labelled input per field, with its hint and a place for its error.
 export function buildInputs(container) {
   specs = fields();
   seedsSpec = seeds_field();
+  axes = sweep_axes();
   for (const spec of [...specs, seedsSpec]) {
     container.append(fieldRow(spec));
   }
@@ -29,8 +29,9 @@ export function setMode(wanted) {
   mode = wanted;
   const sweep = mode === 'sweep';
   input(seedsSpec).closest('.field').hidden = !sweep;
-  for (const spec of specs.filter((s) => s.key === 'n1' || s.key === 'n2')) {
-    const help = `${spec.help} ${sweep ? `${AXIS_HELP} ` : ''}${range(spec)}`;
+  for (const axis of axes) {
+    const spec = specs.find((s) => s.key === axis.key);
+    const help = `${spec.help} ${sweep ? `${axis.help} ` : ''}${range(spec)}`;
     document.getElementById(`${spec.input_id}-help`).textContent = help;
     input(spec).inputMode = sweep ? 'text' : 'decimal';
   }

@@ -1,7 +1,8 @@
-// Sweep mode's results: the sortable table, the heat map of each setting's gain over Normal,
+// Sweep mode's results: the verdict (each method at its best learning rate), the sortable
+// table, the heat map of each setting's gain over Normal (at one learning rate, or tuned),
 // the comparison figure of the chosen setting, and the sweep's exports. What the runs
-// measured lives in a Rust SweepSession; this module puts its table and heat map on the page
-// and passes clicks, keys and sorting back to it.
+// measured lives in a Rust SweepSession; this module puts its verdict, table and heat map on
+// the page and passes clicks, keys, views and sorting back to it.
 
 import { SweepSession, sweep_estimate } from './pkg/ayla.js';
 import { poolSize } from './pool.js';
@@ -39,20 +40,21 @@ export function setUpSweep() {
   canvas.addEventListener('keydown', moveSelection);
   new ResizeObserver(() => requestAnimationFrame(drawHeatMap)).observe(canvas);
   darkScheme.addEventListener('change', drawHeatMap);
+  $('heatmap-view').addEventListener('change', (event) => {
+    if (session?.set_heat_view(event.target.value)) refresh();
+  });
   $('export-sweep-csv').addEventListener('click', () => saveText(session.export_csv(), 'csv', 'text/csv'));
   $('export-sweep-json').addEventListener('click', () => saveText(session.export_json(), 'json', 'application/json'));
   $('export-heatmap').addEventListener('click', async () => download(await session.export_heatmap_png(), 'mnist_sweep_heatmap.png'));
 }
 
 // "3 × 3 settings × 2 seeds, plus Normal: 20 runs on 2 workers, about 1:05 (…)".
-export function planText({ sweep, jobs: planned }, sizes) {
+export function planText({ sweep, jobs: planned, grid }, sizes) {
   const workers = poolSize(planned.length);
   const { speed: rate, source } = speed();
   const seconds = sweep_estimate(sweep, sizes.train, sizes.test, rate, workers);
-  const cells = sweep.n1.length * sweep.n2.length;
-  const grid = `${sweep.n1.length} × ${sweep.n2.length} ${cells === 1 ? 'setting' : 'settings'}`;
   return (
-    `${grid} × ${plural(sweep.seeds, 'seed')}, plus Normal: ${plural(planned.length, 'run')} ` +
+    `${grid}: ${plural(planned.length, 'run')} ` +
     `on ${plural(workers, 'worker')}, about ${duration(seconds)} (speed measured by ${source}).`
   );
 }
@@ -70,9 +72,11 @@ export function hideSweep() {
   $('sweep').hidden = true;
 }
 
-// Redraws the table, the heat map and the chosen setting's figure.
+// Redraws the verdict, the table, the heat map and the chosen setting's figure.
 export function refresh() {
+  fillVerdict();
   fillTable();
+  fillHeatViews();
   drawHeatMap();
   showChoice();
   for (const id of ['export-sweep-csv', 'export-sweep-json', 'export-heatmap']) $(id).disabled = !session.has_results();
@@ -82,6 +86,31 @@ export function refresh() {
 export function showOverall({ fraction, text }) {
   $('sweep-bar').value = fraction;
   $('sweep-text').textContent = text;
+}
+
+// The verdict's note and sentences, as Rust words them.
+function fillVerdict() {
+  if (!session) return;
+  const { note, items } = session.verdict();
+  $('verdict-note').textContent = note ?? '';
+  $('verdict-note').hidden = !note;
+  $('verdict-list').replaceChildren(
+    ...items.map((text) => {
+      const li = document.createElement('li');
+      li.textContent = text;
+      return li;
+    }),
+  );
+  $('verdict-list').hidden = items.length === 0;
+}
+
+// The heat map's views (one per learning rate, and tuned when the sweep can be tuned).
+function fillHeatViews() {
+  const { views, shown } = session.heat_views();
+  const select = $('heatmap-view');
+  select.replaceChildren(...views.map(([key, label]) => new Option(label, key)));
+  select.value = shown;
+  select.closest('.heat-view').hidden = views.length < 2;
 }
 
 function fillTable() {
@@ -95,7 +124,7 @@ function fillTable() {
   }
 }
 
-function tableRow({ cells, cell, baseline, diverged, selected }) {
+function tableRow({ cells, cell, rate, baseline, diverged, selected }) {
   const tr = document.createElement('tr');
   if (baseline) tr.className = 'baseline';
   if (diverged) tr.classList.add('diverged');
@@ -107,7 +136,7 @@ function tableRow({ cells, cell, baseline, diverged, selected }) {
   }
   if (cell) {
     const choose = () => {
-      if (session.select(...cell)) refresh();
+      if (session.select(...cell, rate)) refresh();
     };
     tr.tabIndex = 0;
     tr.addEventListener('click', choose);

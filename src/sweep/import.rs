@@ -18,6 +18,10 @@ struct RunExport {
     seed: u64,
     n1: Option<f32>,
     n2: Option<f32>,
+    /// Absent from exports written before the learning rate was a sweep axis: then the
+    /// sweep's one rate.
+    #[serde(default)]
+    lr: Option<f32>,
     done: bool,
     metrics: Vec<EpochMetrics>,
     /// Absent from exports of runs validated on the test set, and of older pages.
@@ -89,6 +93,7 @@ fn find_job<'a>(jobs: &'a [Job], run: &RunExport) -> Option<&'a Job> {
         let config = &job.config;
         job.method == run.method
             && config.seed == run.seed
+            && run.lr.is_none_or(|lr| lr == config.learning_rate)
             && match run.method {
                 Method::Normal => run.n1.is_none() && run.n2.is_none(),
                 Method::Ayla => run.n1 == Some(config.n1) && run.n2 == Some(config.n2),
@@ -115,10 +120,11 @@ fn check_epochs(run: &RunExport, epochs: usize) -> Result<(), String> {
 
 fn describe(run: &RunExport) -> String {
     let number = |v: Option<f32>| v.map_or("none".to_string(), |v| v.to_string());
+    let rate = run.lr.map_or(String::new(), |lr| format!(", lr {lr}"));
     match run.method {
-        Method::Normal => format!("Normal, seed {}", run.seed),
+        Method::Normal => format!("Normal{rate}, seed {}", run.seed),
         Method::Ayla => format!(
-            "AYLA N1={} N2={}, seed {}",
+            "AYLA N1={} N2={}{rate}, seed {}",
             number(run.n1),
             number(run.n2),
             run.seed

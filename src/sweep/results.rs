@@ -57,14 +57,15 @@ impl Stat {
     }
 }
 
-/// One line of the results table: Normal, or one AYLA setting, over the seeds finished.
-/// The statistics cover the finished runs that did not diverge.
+/// One line of the results table: Normal, or one AYLA setting, at one learning rate, over
+/// the seeds finished. The statistics cover the finished runs that did not diverge.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Row {
     pub method: Method,
     /// The setting's exponents; `None` for Normal.
     pub n1: Option<f32>,
     pub n2: Option<f32>,
+    pub learning_rate: f32,
     pub runs_done: usize,
     pub runs_total: usize,
     pub diverged: usize,
@@ -76,8 +77,8 @@ pub struct Row {
     /// validated on held-out images); absent from the JSON when none has.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test_accuracy: Option<Stat>,
-    /// Final val accuracy minus the same seed's Normal's, over seeds where both finished
-    /// without diverging. `None` for Normal.
+    /// Final val accuracy minus Normal's at the same learning rate and seed, over seeds
+    /// where both finished without diverging. `None` for Normal.
     pub gain: Option<Stat>,
     /// Per seed where both finished without diverging: the first epoch whose val accuracy
     /// beat Normal's at the same epoch (`None`: never). Empty for Normal.
@@ -89,25 +90,34 @@ impl SweepRecord {
         serde_json::from_str(json).map_err(|e| format!("The sweep record is malformed: {e}."))
     }
 
-    /// The table: Normal first, then every setting in grid order (N1, then N2).
+    /// The table: Normal at each learning rate first, then every setting in grid order
+    /// (N1, then N2), each at every learning rate.
     pub fn rows(&self) -> Vec<Row> {
-        let jobs = self.sweep.jobs();
+        let sweep = &self.sweep;
         let result = |id: usize| self.results.iter().find(|r| r.job == id && r.done);
-        // Each seed's Normal run, by the seed's position.
-        let per_seed = self.sweep.cells() + 1;
-        let normals: Vec<Option<&JobResult>> = (0..self.sweep.seeds)
-            .map(|s| result(s * per_seed))
+        // The runs of one (setting, learning rate), seed by seed.
+        let runs = |rate: usize, cell: Option<usize>| -> Vec<Option<&JobResult>> {
+            (0..sweep.seeds)
+                .map(|s| result(sweep.job_id(s, rate, cell)))
+                .collect()
+        };
+        let rates = 0..sweep.lr.len();
+        let normals: Vec<Vec<Option<&JobResult>>> = rates.clone().map(|k| runs(k, None)).collect();
+        let mut rows: Vec<Row> = rates
+            .clone()
+            .map(|k| self.row(Method::Normal, None, k, &normals[k], &normals[k]))
             .collect();
-        let mut rows = vec![self.row(Method::Normal, None, &normals, &normals)];
-        for (k, (&n1, &n2)) in self.grid().enumerate() {
-            let runs: Vec<Option<&JobResult>> = (0..self.sweep.seeds)
-                .map(|s| result(s * per_seed + 1 + k))
-                .collect();
-            debug_assert!(runs
-                .iter()
-                .flatten()
-                .all(|r| jobs[r.job].config.n1 == n1 && jobs[r.job].config.n2 == n2));
-            rows.push(self.row(Method::Ayla, Some((n1, n2)), &runs, &normals));
+        for (cell, (&n1, &n2)) in self.grid().enumerate() {
+            for k in rates.clone() {
+                let row = self.row(
+                    Method::Ayla,
+                    Some((n1, n2)),
+                    k,
+                    &runs(k, Some(cell)),
+                    &normals[k],
+                );
+                rows.push(row);
+            }
         }
         rows
     }
@@ -124,6 +134,7 @@ impl SweepRecord {
         &self,
         method: Method,
         setting: Option<(f32, f32)>,
+        rate: usize,
         runs: &[Option<&JobResult>],
         normals: &[Option<&JobResult>],
     ) -> Row {
@@ -146,6 +157,7 @@ impl SweepRecord {
             method,
             n1: setting.map(|s| s.0),
             n2: setting.map(|s| s.1),
+            learning_rate: self.sweep.lr[rate],
             runs_done: finished.len(),
             runs_total: runs.len(),
             diverged: finished.len() - kept.len(),

@@ -12,6 +12,7 @@ use crate::method::Method;
 pub enum Column {
     N1,
     N2,
+    LearningRate,
     FinalValAccuracy,
     BestValAccuracy,
     FinalValLoss,
@@ -23,9 +24,10 @@ pub enum Column {
 }
 
 impl Column {
-    pub const ALL: [Column; 10] = [
+    pub const ALL: [Column; 11] = [
         Column::N1,
         Column::N2,
+        Column::LearningRate,
         Column::FinalValAccuracy,
         Column::BestValAccuracy,
         Column::FinalValLoss,
@@ -41,6 +43,7 @@ impl Column {
         match self {
             Column::N1 => "n1",
             Column::N2 => "n2",
+            Column::LearningRate => "lr",
             Column::FinalValAccuracy => "final_val_accuracy",
             Column::BestValAccuracy => "best_val_accuracy",
             Column::FinalValLoss => "final_val_loss",
@@ -56,6 +59,7 @@ impl Column {
         match self {
             Column::N1 => "N1",
             Column::N2 => "N2",
+            Column::LearningRate => "LR",
             Column::FinalValAccuracy => "Final val acc",
             Column::BestValAccuracy => "Best val acc",
             Column::FinalValLoss => "Final val loss",
@@ -71,9 +75,9 @@ impl Column {
         Column::ALL.into_iter().find(|c| c.key() == key)
     }
 
-    /// The direction a first click sorts in: exponents ascending, results best first.
+    /// The direction a first click sorts in: parameters ascending, results best first.
     pub fn first_descending(self) -> bool {
-        !matches!(self, Column::N1 | Column::N2)
+        !matches!(self, Column::N1 | Column::N2 | Column::LearningRate)
     }
 
     /// What the column sorts by; `None` sorts last whatever the direction.
@@ -82,6 +86,7 @@ impl Column {
         match self {
             Column::N1 => row.n1.map(f64::from),
             Column::N2 => row.n2.map(f64::from),
+            Column::LearningRate => Some(f64::from(row.learning_rate)),
             Column::FinalValAccuracy => mean(row.final_val_accuracy),
             Column::BestValAccuracy => mean(row.best_val_accuracy),
             Column::FinalValLoss => mean(row.final_val_loss),
@@ -106,6 +111,7 @@ impl Column {
         match self {
             Column::N1 => row.n1.map_or("Normal".into(), |v| v.to_string()),
             Column::N2 => row.n2.map_or(String::new(), |v| v.to_string()),
+            Column::LearningRate => row.learning_rate.to_string(),
             Column::FinalValAccuracy => stat_text(row.final_val_accuracy),
             Column::BestValAccuracy => stat_text(row.best_val_accuracy),
             Column::FinalValLoss => stat_text(row.final_val_loss),
@@ -155,8 +161,9 @@ pub fn gain_text(gain: &Stat) -> String {
     }
 }
 
-/// The rows in the order the user asked for: Normal first, then the settings by `column`
-/// (rows without a value last, whatever the direction; ties keep the grid's order).
+/// The rows in the order the user asked for: Normal first (by learning rate), then the
+/// settings by `column` (rows without a value last, whatever the direction; ties keep the
+/// grid's order).
 pub fn sorted(rows: Vec<Row>, column: Column, descending: bool) -> Vec<Row> {
     let (mut normal, mut settings): (Vec<Row>, Vec<Row>) =
         rows.into_iter().partition(|r| r.method == Method::Normal);

@@ -9,12 +9,18 @@ use wasm_bindgen::prelude::*;
 use super::js::{from_js, to_js};
 use crate::config::FieldError;
 use crate::protocol::Job;
-use crate::sweep::{Speed, Sweep, SEEDS_FIELD};
+use crate::sweep::{Speed, Sweep, AXES, SEEDS_FIELD};
 
 /// The seeds input's spec, in the shape of `fields()`.
 #[wasm_bindgen]
 pub fn seeds_field() -> Result<JsValue, JsError> {
     to_js(&SEEDS_FIELD)
+}
+
+/// The fields a sweep takes as axes and how to write them: `[{key, help}]`.
+#[wasm_bindgen]
+pub fn sweep_axes() -> Result<JsValue, JsError> {
+    to_js(&AXES)
 }
 
 /// What `check_sweep` found: the plan of a valid sweep, or every field's problem.
@@ -25,21 +31,25 @@ enum Checked {
         sweep: Sweep,
         jobs: Vec<Job>,
         query: String,
+        /// The grid in words: "3 × 3 settings × 2 seeds, plus Normal".
+        grid: String,
     },
     Invalid {
         errors: Vec<FieldError>,
     },
 }
 
-/// Validates a sweep's inputs, given as `{key: text}` (N1 and N2 as lists or ranges, plus
-/// `seeds`). Returns `{sweep, jobs, query}` (the runs in the order the pool takes them;
-/// query: the URL's `mode=sweep&…`) or `{errors: [{key, input_id, message}]}`.
+/// Validates a sweep's inputs, given as `{key: text}` (N1, N2 and the learning rate as
+/// axes, plus `seeds`). Returns `{sweep, jobs, query}` (the runs in the order the pool takes them;
+/// query: the URL's `mode=sweep&…`; grid: the grid in words) or `{errors: [{key,
+/// input_id, message}]}`.
 #[wasm_bindgen]
 pub fn check_sweep(values: JsValue) -> Result<JsValue, JsError> {
     let values: HashMap<String, String> = from_js(&values, "input values")?;
     let checked = match Sweep::parse(|key| values.get(key).map(String::as_str)) {
         Ok(sweep) => Checked::Valid {
             jobs: sweep.jobs(),
+            grid: sweep.grid_text(),
             query: sweep.query(),
             sweep,
         },

@@ -22,6 +22,20 @@ pub struct SweepSession {
     layout: Option<HeatLayout>,
 }
 
+/// The heat map's views and the one shown.
+#[derive(serde::Serialize)]
+struct HeatViews {
+    views: Vec<(String, String)>,
+    shown: String,
+}
+
+/// The verdict as the page lists it.
+#[derive(serde::Serialize)]
+struct VerdictView {
+    note: Option<String>,
+    items: Vec<String>,
+}
+
 /// A column of the table: `{key, label}`.
 #[derive(serde::Serialize)]
 struct ColumnView {
@@ -151,8 +165,8 @@ impl SweepSession {
         to_js(&columns)
     }
 
-    /// The table in the chosen order: `[{cells, cell: [i, j] | null, baseline, diverged,
-    /// selected}]`.
+    /// The table in the chosen order: `[{cells, cell: [i, j] | null, rate, baseline,
+    /// diverged, selected}]`.
     pub fn table(&self) -> Result<JsValue, JsError> {
         to_js(&self.inner.table())
     }
@@ -186,14 +200,34 @@ impl SweepSession {
             })
         });
         match hit.map(|c| (c.i, c.j)) {
-            Some((i, j)) => self.inner.select(i, j),
+            Some((i, j)) => self.inner.pick(i, j),
             None => false,
         }
     }
 
-    /// Chooses cell (i, j), e.g. from a table row.
-    pub fn select(&mut self, i: usize, j: usize) -> bool {
-        self.inner.select(i, j)
+    /// Chooses cell (i, j) at learning rate number `rate`, e.g. from a table row.
+    pub fn select(&mut self, i: usize, j: usize, rate: usize) -> bool {
+        self.inner.select(i, j, rate)
+    }
+
+    /// The heat map's views: `{views: [[key, label]], shown: key}`.
+    pub fn heat_views(&self) -> Result<JsValue, JsError> {
+        let (views, shown) = self.inner.heat_views();
+        to_js(&HeatViews { views, shown })
+    }
+
+    /// Shows the heat map's view of this key (from `heat_views`); false if there is none.
+    pub fn set_heat_view(&mut self, key: &str) -> bool {
+        self.inner.set_heat_view(key)
+    }
+
+    /// The verdict, for the list above the table: `{note: text | null, items: [text]}`.
+    pub fn verdict(&self) -> Result<JsValue, JsError> {
+        let verdict = self.inner.record().verdict();
+        to_js(&VerdictView {
+            items: verdict.items(),
+            note: verdict.note,
+        })
     }
 
     /// Moves the chosen cell by an arrow key's step (up is a higher N2, as drawn).
@@ -223,7 +257,7 @@ impl SweepSession {
         self.inner.record().to_json()
     }
 
-    /// The heat map as a PNG `Blob` (1200×900).
+    /// The heat map in the view shown as a PNG `Blob` (1200×900).
     pub fn export_heatmap_png(&self) -> Result<Promise, JsError> {
         export_heatmap_png(&self.inner.heat_map())
     }

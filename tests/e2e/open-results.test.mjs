@@ -50,7 +50,7 @@ eachEngine((engine) => {
     // The table's gains are the export's, as the page writes them (points, two decimals).
     const points = (mean) => `${mean < 0 ? '−' : '+'}${Math.abs(mean * 100).toFixed(2)}`;
     const gains = exported.rows.filter((r) => r.gain).map((r) => points(r.gain.mean)).sort();
-    const shown = rows.map((r) => r[6].split(' ')[0]).filter((g) => g !== '–').sort();
+    const shown = rows.map((r) => r[7].split(' ')[0]).filter((g) => g !== '–').sort();
     assert.deepEqual(shown, gains);
     assert.match(await text(page, '#sweep-selection'), /^Comparison figure below: N1 .* against Normal, seed \d+/);
     assert.equal(await isDisabled(page, '#export-sweep-csv'), false);
@@ -58,9 +58,9 @@ eachEngine((engine) => {
     // The inputs and the link are the sweep's.
     assert.equal(await isChecked(page, 'input[name="mode"][value="sweep"]'), true);
     assert.equal(await value(page, '#n1'), exported.parameters.n1.join(','));
-    // The link is the export's (an export older than a field gets that field's default).
-    const link = new URLSearchParams(new URL(await page.url()).search);
-    for (const [key, value] of new URLSearchParams(exported.query)) assert.equal(link.get(key), value, key);
+    // Every key of the export's link, as it was (fields added since take their defaults).
+    const link = new URL(await page.url()).searchParams;
+    for (const [key, wanted] of new URLSearchParams(exported.query)) assert.equal(link.get(key), wanted, key);
     await screenshot(page, 'opened-sweep');
   });
 

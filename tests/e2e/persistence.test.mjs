@@ -193,7 +193,7 @@ describe('chromium', { skip: !ENGINES.includes('chromium') && 'BROWSERS leaves C
     assert.match(caption, new RegExp(`Resume runs the ${5 - kept === 1 ? 'one' : 5 - kept} left\\.$`));
     // Those runs are back in the table, the log and the History; the link is the sweep's.
     const runsDone = await next.evaluate(() =>
-      [...document.querySelectorAll('#sweep-table tbody tr')].map((r) => Number(r.cells[8].textContent.split('/')[0])),
+      [...document.querySelectorAll('#sweep-table tbody tr')].map((r) => Number(r.cells[9].textContent.split('/')[0])),
     );
     assert.equal(runsDone.reduce((a, b) => a + b, 0), kept);
     assert.equal((await logLines(next)).length, 2 * kept);

@@ -93,24 +93,29 @@ eachEngine((engine) => {
     await page.click('#train');
     await waitForState(page, 'done', 180_000);
     assert.deepEqual(page.problems, []);
-    assert.match(await page.url(), /\?mode=sweep&epochs=1&n1=0\.9,4&n2=1,4&batch=128&lr=0\.01&optimizer=sgd&hidden=128&seed=5&train=3000&validate=test&holdout=10000&seeds=2$/);
+    assert.match(
+      await page.url(),
+      /\?mode=sweep&epochs=1&n1=0\.9,4&n2=1,4&batch=128&lr=0\.01&optimizer=sgd&hidden=128&seed=5&train=3000&validate=test&holdout=10000&seeds=2$/,
+    );
     assert.match(await text(page, '#status'), /^Sweep done in \d+:\d\d: 10 runs\. Best: N1 [\d.]+, N2 [\d.]+ .*2 settings diverged\.$/);
 
-    assert.equal((await header(page)).length, 10);
+    assert.equal((await header(page)).length, 11);
+    assert.equal((await header(page))[2], 'LR');
     const rows = await tableRows(page);
     assert.equal(rows.length, 5, JSON.stringify(rows));
     assert.equal(rows[0][0], 'Normal');
     const settings = rows.slice(1).map((r) => `${r[0]},${r[1]}`).sort();
     assert.deepEqual(settings, ['0.9,1', '0.9,4', '4,1', '4,4']);
-    for (const row of rows) assert.equal(row[8], '2/2', `every run finished: ${row}`);
+    for (const row of rows) assert.equal(row[9], '2/2', `every run finished: ${row}`);
     for (const row of rows.slice(1)) {
-      assert.equal(row[9], row[0] === '4' ? '2' : '', `only N1 = 4 diverged, in both seeds: ${row}`);
+      assert.equal(row[10], row[0] === '4' ? '2' : '', `only N1 = 4 diverged, in both seeds: ${row}`);
     }
     const diverged = rows.find((r) => r[0] === '4' && r[1] === '4');
-    assert.equal(diverged[2], '–', 'a diverged run has no final accuracy');
+    assert.equal(diverged[3], '–', 'a diverged run has no final accuracy');
     const unit = rows.find((r) => r[0] === '0.9' && r[1] === '1');
-    assert.match(unit[2], /^0\.\d{4} ± 0\.\d{4}$/);
-    assert.match(unit[6], /^[+−]\d+\.\d\d ± \d+\.\d\d$/);
+    assert.equal(unit[2], '0.01');
+    assert.match(unit[3], /^0\.\d{4} ± 0\.\d{4}$/);
+    assert.match(unit[7], /^[+−]\d+\.\d\d ± \d+\.\d\d$/);
 
     // Each run's log line carries its setting; the diverged one says so.
     const log = await text(page, '#log');
@@ -122,7 +127,7 @@ eachEngine((engine) => {
     await screenshot(page, 'sweep-done');
 
     // Sorting by final val acc, descending then ascending; Normal stays on top.
-    const finalAcc = async () => (await tableRows(page)).slice(1).map((r) => r[2]).filter((v) => v !== '–');
+    const finalAcc = async () => (await tableRows(page)).slice(1).map((r) => r[3]).filter((v) => v !== '–');
     await page.click('#sweep-table th[data-key="final_val_accuracy"] button');
     const descending = await finalAcc();
     assert.deepEqual(descending, [...descending].sort().reverse());
@@ -183,9 +188,9 @@ eachEngine((engine) => {
     assert.equal(csv.name, 'mnist_sweep.csv');
     const lines = csv.bytes.toString().trim().split('\n');
     assert.equal(lines.length, 6);
-    assert.match(lines[0], /^epochs,batch,lr,optimizer,hidden,seed,train,validate,holdout,seeds,method,n1,n2,runs_done,/);
-    assert.match(lines[1], /^1,128,0\.01,sgd,128,5,3000,test,10000,2,Normal,,,2,2,0,0\.\d+,/);
-    assert.ok(lines.some((l) => l.startsWith('1,128,0.01,sgd,128,5,3000,test,10000,2,AYLA,4,4,2,2,2,')), lines.join('\n'));
+    assert.match(lines[0], /^epochs,batch,optimizer,hidden,seed,train,validate,holdout,seeds,method,n1,n2,lr,runs_done,/);
+    assert.match(lines[1], /^1,128,sgd,128,5,3000,test,10000,2,Normal,,,0\.01,2,2,0,0\.\d+,/);
+    assert.ok(lines.some((l) => l.startsWith('1,128,sgd,128,5,3000,test,10000,2,AYLA,4,4,0.01,2,2,2,')), lines.join('\n'));
     const columns = lines[0].split(',');
     const csvRow = (n1, n2) => {
       const fields = lines.map((l) => l.split(',')).find((f) => f[columns.indexOf('n1')] === n1 && f[columns.indexOf('n2')] === n2);
@@ -194,7 +199,7 @@ eachEngine((engine) => {
     const table = await tableRows(page);
     for (const [n1, n2] of [[0.9, 1], [0.9, 4]]) {
       const expected = gain(n1, n2);
-      const cell = table.find((r) => r[0] === String(n1) && r[1] === String(n2))[6];
+      const cell = table.find((r) => r[0] === String(n1) && r[1] === String(n2))[7];
       assert.ok(Math.abs(points(cell) - 100 * expected) <= 0.005 + 1e-9, `N1 ${n1}, N2 ${n2}: table ${cell}, runs ${100 * expected}`);
       const exported = Number(csvRow(String(n1), String(n2)).gain_mean);
       assert.ok(Math.abs(exported - expected) <= 1e-6, `N1 ${n1}, N2 ${n2}: CSV gain_mean ${exported}, runs ${expected}`);
@@ -228,7 +233,7 @@ eachEngine((engine) => {
     assert.ok(done >= 1 && done < 8, `${done} runs done`);
     const rows = await tableRows(page);
     assert.equal(rows.length, 4);
-    const finished = rows.reduce((sum, r) => sum + Number(r[8].split('/')[0]), 0);
+    const finished = rows.reduce((sum, r) => sum + Number(r[9].split('/')[0]), 0);
     assert.equal(finished, done, 'the table holds the finished runs');
     assert.equal(await isDisabled(page, '#export-sweep-csv'), false);
     assert.equal(await isDisabled(page, '#train'), false);

@@ -6,13 +6,14 @@ use clap::error::ErrorKind;
 use clap::{Arg, ArgMatches, Args, Command, FromArgMatches};
 
 use ayla::config::{Config, FieldError, FieldSpec, FIELDS};
-use ayla::sweep::{Sweep, MAX_AXIS_VALUES, SEEDS_FIELD};
+use ayla::sweep::{Sweep, AXES, MAX_AXIS_VALUES, SEEDS_FIELD};
 
 use ayla::text::thousands;
 
 /// The parameters of one run (`ayla train`).
 pub type RunFields = Fields<false>;
-/// The parameters of a sweep: N1 and N2 as lists or ranges, and the seed count.
+/// The parameters of a sweep: N1, N2 and the learning rate as lists or ranges, and the
+/// seed count.
 pub type SweepFields = Fields<true>;
 
 /// What was typed for each parameter given on the command line.
@@ -86,11 +87,11 @@ impl<const SWEEP: bool> FromArgMatches for Fields<SWEEP> {
 impl<const SWEEP: bool> Args for Fields<SWEEP> {
     fn augment_args(command: Command) -> Command {
         let command = FIELDS.iter().fold(command, |command, spec| {
-            let axis = SWEEP && matches!(spec.key, "n1" | "n2");
-            command.arg(option(spec, axis))
+            let axis = AXES.iter().find(|a| SWEEP && a.key == spec.key);
+            command.arg(option(spec, axis.map(|a| a.help)))
         });
         if SWEEP {
-            command.arg(option(&SEEDS_FIELD, false))
+            command.arg(option(&SEEDS_FIELD, None))
         } else {
             command
         }
@@ -101,13 +102,14 @@ impl<const SWEEP: bool> Args for Fields<SWEEP> {
     }
 }
 
-/// The `--KEY VALUE` option of a field: a list for a sweep's exponent axes.
-fn option<T>(spec: &FieldSpec<T>, axis: bool) -> Arg {
+/// The `--KEY VALUE` option of a field: a list for a sweep's axes (`axis`: how to write
+/// one).
+fn option<T>(spec: &FieldSpec<T>, axis: Option<&str>) -> Arg {
     let value_name = match (axis, spec.integer) {
         _ if !spec.choices.is_empty() => "NAME",
-        (true, _) => "LIST",
-        (false, true) => "N",
-        (false, false) => "X",
+        (Some(_), _) => "LIST",
+        (None, true) => "N",
+        (None, false) => "X",
     };
     Arg::new(spec.key)
         .long(spec.key)
@@ -127,7 +129,7 @@ fn number(value: f64) -> String {
 
 /// The spec's help with its limits as the page writes them, e.g.
 /// "Passes over the training set. [1 to 1,000; default: 5]".
-fn help<T>(spec: &FieldSpec<T>, axis: bool) -> String {
+fn help<T>(spec: &FieldSpec<T>, axis: Option<&str>) -> String {
     if !spec.choices.is_empty() {
         let names: Vec<&str> = spec.choices.iter().map(|c| c.name).collect();
         let default = spec.choices[spec.default as usize].name;
@@ -138,14 +140,9 @@ fn help<T>(spec: &FieldSpec<T>, axis: bool) -> String {
     } else {
         format!("{} to {}", number(spec.min), number(spec.max))
     };
-    let list = if axis {
-        format!(
-            " A list or a start:stop:step range, e.g. 0.8,0.9,1 or 0.5:1.5:0.25; at most \
-             {MAX_AXIS_VALUES} values."
-        )
-    } else {
-        String::new()
-    };
+    let list = axis.map_or(String::new(), |how| {
+        format!(" {how} At most {MAX_AXIS_VALUES} values.")
+    });
     format!(
         "{}{list} [{limits}; default: {}]",
         spec.help,

@@ -6,7 +6,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use ayla::bitmap::heatmap_png;
-use ayla::chart::HeatMap;
+use ayla::chart::{HeatMap, HeatView};
+use ayla::split::Split;
 use ayla::sweep::{JobResult, Speed, Sweep};
 use ayla::tasks::{
     self, array_spec, describe, query_pairs, read_result, run_job, write_atomically, write_result,
@@ -80,20 +81,18 @@ pub fn plan(args: PlanArgs) -> Result<(), String> {
 }
 
 /// As the page says it: "2 × 2 settings × 2 seeds, plus Normal: 10 tasks, 1 epoch on
-/// 3,000 images each".
+/// 3,000 images each; val = test set."
 fn summary(sweep: &Sweep) -> String {
-    let cells = sweep.cells();
     let base = &sweep.base;
+    let split = Split::new(base, base.train_size.min(MNIST_TRAIN));
     format!(
-        "{} × {} {} × {}, plus Normal: {} (numbered 0 to {}), {} on {} each.",
-        sweep.n1.len(),
-        sweep.n2.len(),
-        if cells == 1 { "setting" } else { "settings" },
-        plural(sweep.seeds, "seed"),
+        "{}: {} (numbered 0 to {}), {} on {} each; {}.",
+        sweep.grid_text(),
         plural(sweep.run_count(), "task"),
         sweep.run_count() - 1,
         plural(base.epochs, "epoch"),
-        plural(base.train_size.min(MNIST_TRAIN), "image"),
+        plural(split.trained, "image"),
+        split.describe(),
     )
 }
 
@@ -280,7 +279,8 @@ pub fn merge(args: MergeArgs) -> Result<(), String> {
             args.runs.display()
         ));
     }
-    let png = heatmap_png(&HeatMap::of_sweep(record, None)).map_err(|e| e.to_string())?;
+    let view = HeatView::default_for(&record.sweep);
+    let png = heatmap_png(&HeatMap::of_view(record, view, None)).map_err(|e| e.to_string())?;
     let dir = &args.output;
     for (name, bytes) in [
         (EXPORT_CSV, record.to_csv().into_bytes()),
@@ -296,6 +296,10 @@ pub fn merge(args: MergeArgs) -> Result<(), String> {
         dir.display()
     );
     print_missing(&plan, &merged.missing, &args.plan);
+    println!("\nVerdict:");
+    for line in record.verdict().lines() {
+        println!("- {line}");
+    }
     Ok(())
 }
 

@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use super::super::style::exponent;
 use super::super::ChartError;
-use crate::sweep::{Row, SweepRecord};
+use super::HEAT_CAPTION;
+use crate::sweep::{Row, Sweep, SweepRecord};
+use crate::text::plural;
 
 /// The sweep's results as the page hands them over (JSON):
 /// `{ "title": "…", "n1": [0.5, 1.0], "n2": [1.0, 2.0], "cells": [HeatCell…],
@@ -14,6 +16,9 @@ use crate::sweep::{Row, SweepRecord};
 pub struct HeatMap {
     /// E.g. "Final val accuracy − Normal (3 seeds, 3 epochs)".
     pub title: String,
+    /// Along the colour bar: what a cell's value measures, e.g. "val acc − Normal (points)".
+    #[serde(default = "default_caption")]
+    pub caption: String,
     /// The x axis, ascending.
     pub n1: Vec<f32>,
     /// The y axis, ascending; the lowest is drawn at the bottom.
@@ -44,6 +49,10 @@ pub enum HeatCell {
     },
     /// `diverged` of the `runs` AYLA runs diverged: hatched, "diverged 2/3".
     Diverged { diverged: usize, runs: usize },
+}
+
+fn default_caption() -> String {
+    HEAT_CAPTION.to_string()
 }
 
 impl HeatMap {
@@ -125,29 +134,49 @@ impl HeatMap {
 }
 
 impl HeatMap {
-    /// Each setting's gain over Normal in a sweep's results, with (i, j) outlined if given.
-    pub fn of_sweep(record: &SweepRecord, selected: Option<(usize, usize)>) -> HeatMap {
+    /// Each setting's gain over Normal at learning rate number `rate` in a sweep's
+    /// results, with (i, j) outlined if given.
+    pub fn of_sweep(
+        record: &SweepRecord,
+        rate: usize,
+        selected: Option<(usize, usize)>,
+    ) -> HeatMap {
         let rows = record.rows();
         let sweep = &record.sweep;
-        let (columns, lines) = (sweep.n1.len(), sweep.n2.len());
-        // Rows are N1-major; the heat map is row-major over N2 (cells[j * columns + i]).
-        let cells = (0..lines)
-            .flat_map(|j| (0..columns).map(move |i| (i, j)))
-            .map(|(i, j)| HeatCell::of_row(&rows[1 + i * lines + j]))
-            .collect();
-        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        let lr = sweep.lr[rate];
+        let cell = |n1: f32, n2: f32| {
+            rows.iter()
+                .find(|r| r.n1 == Some(n1) && r.n2 == Some(n2) && r.learning_rate == lr)
+                .map_or(HeatCell::Pending, HeatCell::of_row)
+        };
+        let at = if sweep.lr.len() > 1 {
+            format!(" at lr {lr}")
+        } else {
+            String::new()
+        };
         HeatMap {
             title: format!(
-                "Final val accuracy − Normal ({}, {})",
+                "Final val accuracy − Normal{at} ({}, {})",
                 plural(sweep.seeds, "seed"),
                 plural(sweep.base.epochs, "epoch")
             ),
+            caption: HEAT_CAPTION.to_string(),
+            cells: grid_cells(sweep, cell),
             n1: sweep.n1.clone(),
             n2: sweep.n2.clone(),
-            cells,
             selected,
         }
     }
+}
+
+/// A cell per (N1, N2) pair, row-major over N2 (`cells[j * n1.len() + i]`).
+pub(super) fn grid_cells(sweep: &Sweep, cell: impl Fn(f32, f32) -> HeatCell) -> Vec<HeatCell> {
+    sweep
+        .n2
+        .iter()
+        .flat_map(|&n2| sweep.n1.iter().map(move |&n1| (n1, n2)))
+        .map(|(n1, n2)| cell(n1, n2))
+        .collect()
 }
 
 impl HeatCell {

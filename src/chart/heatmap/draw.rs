@@ -11,7 +11,7 @@ use super::super::ChartError;
 use super::geometry::*;
 use super::labels::*;
 use super::scale::*;
-use super::{CellBox, HeatCell, HeatLayout, HeatMap, HEAT_CAPTION};
+use super::{CellBox, HeatCell, HeatLayout, HeatMap};
 
 /// Draws the heat map of `map` in `theme`. `scale` is device pixels per CSS pixel (the
 /// page's devicePixelRatio, or `heatmap_export_scale`); fonts and strokes grow with it.
@@ -351,12 +351,12 @@ fn draw_colour_bar<DB: DrawingBackend>(
     for size in [CAPTION_FONT, 11.0, 10.0, 9.0] {
         let font = pen.font(size, pen.palette.text);
         let (w, h) = root
-            .estimate_text_size(HEAT_CAPTION, &font)
+            .estimate_text_size(&map.caption, &font)
             .map_err(drawing)?;
         if w as i32 <= height {
             let style = centred(font).transform(FontTransform::Rotate270);
             let centre = (caption_x + h as i32 / 2, top + height / 2);
-            root.draw(&Text::new(HEAT_CAPTION, centre, style))
+            root.draw(&Text::new(map.caption.as_str(), centre, style))
                 .map_err(drawing)?;
             break;
         }

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::super::style::{drawing, exponent, widest, Pen};
 use super::super::ChartError;
 use super::scale::{bar_ticks, signed_tick};
-use super::{HeatMap, HEAT_CAPTION};
+use super::HeatMap;
 
 pub(super) const MARGIN: f64 = 10.0;
 pub(super) const TITLE_BAND: f64 = 36.0;
@@ -139,7 +139,7 @@ impl Geometry {
             .map(|&v| signed_tick(v, ticks.step))
             .collect();
         let bar_label_width = widest(root, &bar_labels, &tick_font)?;
-        let caption_height = measure(HEAT_CAPTION, &pen.font(CAPTION_FONT, pen.palette.text))?.1;
+        let caption_height = measure(&map.caption, &pen.font(CAPTION_FONT, pen.palette.text))?.1;
         let bar_column = pen.px(BAR_WIDTH)
             + pen.px(BAR_TICK)
             + pen.px(3.0)

@@ -7,7 +7,8 @@
 //! both themes, so a colour means the same everywhere; only the frame (text, axes,
 //! background) follows the theme.
 //!
-//! Its parts: the map's data (`data`, built from a sweep's results), the colour scale
+//! Its parts: the map's data (`data`, built from a sweep's results), which view of them it
+//! shows (`view`: one learning rate's gains, or the tuned difference), the colour scale
 //! (`scale`), where everything goes (`geometry`), how cell labels fit (`labels`) and the
 //! drawing itself (`draw`).
 
@@ -16,11 +17,13 @@ mod draw;
 mod geometry;
 mod labels;
 mod scale;
+mod view;
 
 pub use data::{HeatCell, HeatMap};
 pub use draw::draw_heatmap;
 pub use geometry::{CellBox, HeatLayout};
 pub use scale::{heat_colour, heat_limit};
+pub use view::{HeatView, TUNED_CAPTION};
 
 use super::style::scale_for;
 use super::ChartError;
@@ -33,7 +36,8 @@ pub const HEATMAP_EXPORT_HEIGHT: u32 = 900;
 const DESIGN_WIDTH: f64 = 800.0;
 const DESIGN_HEIGHT: f64 = 600.0;
 
-/// The colour bar's caption.
+/// The colour bar's caption in the view of one learning rate (the only one a sweep of
+/// one rate has).
 pub const HEAT_CAPTION: &str = "val acc − Normal (points)";
 
 /// How many device pixels per design pixel an export of this size gets; an error for

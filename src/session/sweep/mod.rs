@@ -9,6 +9,7 @@ pub use view::TableRow;
 
 use super::stored::{Entry, Plan, SavedState, Summary, SCHEMA};
 use super::{EpochRate, Overall, RowState, RowUpdate, Saved, Status, StatusState, Update};
+use crate::chart::HeatView;
 use crate::history::TestScore;
 use crate::method::Method;
 use crate::protocol::{FromWorker, Job};
@@ -29,8 +30,11 @@ pub struct SweepSession {
     /// Each run's log lines; a run's lines are printed together, in plan order.
     lines: Vec<Vec<String>>,
     next_to_log: usize,
-    /// The (N1, N2) cell shown in the comparison figure.
+    /// The (N1, N2) cell shown in the comparison figure, and its learning rate's place.
     selected: Option<(usize, usize)>,
+    rate: usize,
+    /// What the heat map shows.
+    view: HeatView,
     sort: (Column, bool),
     workers: usize,
     /// The run each worker trains, by slot.
@@ -59,6 +63,8 @@ impl SweepSession {
             lines: vec![Vec::new(); jobs.len()],
             next_to_log: 0,
             selected: None,
+            rate: 0,
+            view: HeatView::default_for(&sweep),
             sort: (Column::Gain, true),
             workers: workers.max(1),
             busy: vec![None; workers.max(1)],
@@ -80,10 +86,13 @@ impl SweepSession {
         let train_size = record.sweep.base.train_size;
         let mut session = SweepSession::new(record.sweep.clone(), train_size, 1);
         session.state = SavedState::Done;
-        session.selected = record
-            .results
-            .iter()
-            .find_map(|r| (r.done).then(|| session.cell_of(r.job)).flatten());
+        if let Some(job) = (record.results.iter())
+            .find(|r| r.done && session.cell_of(r.job).is_some())
+            .map(|r| r.job)
+        {
+            session.selected = session.cell_of(job);
+            session.rate = session.rate_of(job);
+        }
         session.record = record;
         session
     }
@@ -213,7 +222,7 @@ impl SweepSession {
             } => {
                 self.batches_done[job] = (epoch - 1) * batches + batch;
                 let text = [
-                    setting(&self.jobs[job]),
+                    self.setting(&self.jobs[job]),
                     format!("epoch {epoch}/{}", self.jobs[job].config.epochs),
                     format!("batch {batch}/{batches}"),
                     format!("{} img/s", thousands(samples_per_sec.round() as usize)),
@@ -239,7 +248,7 @@ impl SweepSession {
             }
             FromWorker::Done { test, .. } => self.run_done(job, test, elapsed),
             FromWorker::Error { message, .. } => {
-                let text = format!("{}: {message}", setting(&self.jobs[job]));
+                let text = format!("{}: {message}", self.setting(&self.jobs[job]));
                 self.fail(text)
             }
         }
@@ -249,7 +258,8 @@ impl SweepSession {
         if let Some(result) = self.result_mut(job) {
             result.metrics.push(metrics);
         }
-        self.lines[job].push(format!("[{}] {log_line}", setting(&self.jobs[job])));
+        let line = format!("[{}] {log_line}", self.setting(&self.jobs[job]));
+        self.lines[job].push(line);
     }
 
     fn run_done(&mut self, job: usize, test: Option<TestScore>, elapsed: f64) -> Update {
@@ -275,12 +285,14 @@ impl SweepSession {
         }
         if let Some(test) = &test {
             let line = test_log_line(self.jobs[job].method, test);
-            self.lines[job].push(format!("[{}] {line}", setting(&self.jobs[job])));
+            let line = format!("[{}] {line}", self.setting(&self.jobs[job]));
+            self.lines[job].push(line);
         }
         // A diverged run is over too: all of its batches count as done for the overall bar.
         self.batches_done[job] = self.jobs[job].config.epochs * self.batches_per_epoch;
         if self.selected.is_none() && self.jobs[job].method == Method::Ayla {
             self.selected = self.cell_of(job);
+            self.rate = self.rate_of(job);
         }
     }
 
@@ -452,6 +464,28 @@ impl SweepSession {
         }
     }
 
+    /// The place of run `job`'s learning rate among the sweep's.
+    fn rate_of(&self, job: usize) -> usize {
+        let lr = self.jobs[job].config.learning_rate;
+        let rates = &self.record.sweep.lr;
+        rates.iter().position(|&r| r == lr).unwrap_or(0)
+    }
+
+    /// "Normal, seed 5" or "N1 0.9, N2 4, seed 5"; with several learning rates, the run's
+    /// too ("N1 0.9, N2 4, lr 0.1, seed 5").
+    fn setting(&self, job: &Job) -> String {
+        let c = &job.config;
+        let lr = if self.record.sweep.lr.len() > 1 {
+            format!(", lr {}", c.learning_rate)
+        } else {
+            String::new()
+        };
+        match job.method {
+            Method::Normal => format!("Normal{lr}, seed {}", c.seed),
+            Method::Ayla => format!("N1 {}, N2 {}{lr}, seed {}", c.n1, c.n2, c.seed),
+        }
+    }
+
     fn cell_at(&self, n1: Option<f32>, n2: Option<f32>) -> Option<(usize, usize)> {
         let s = &self.record.sweep;
         let i = s.n1.iter().position(|&v| Some(v) == n1)?;
@@ -472,28 +506,24 @@ impl SweepSession {
     }
 }
 
-/// "Normal, seed 5" or "N1 0.9, N2 4, seed 5".
-fn setting(job: &Job) -> String {
-    let c = &job.config;
-    match job.method {
-        Method::Normal => format!("Normal, seed {}", c.seed),
-        Method::Ayla => format!("N1 {}, N2 {}, seed {}", c.n1, c.n2, c.seed),
-    }
-}
-
 /// The grid and the shared parameters, as the line under the status and the History list
 /// write them.
 pub(super) fn describe(s: &Sweep, train_size: usize) -> String {
     let list = |v: &[f32]| v.iter().map(f32::to_string).collect::<Vec<_>>().join(", ");
+    let rates = (s.lr.len() > 1).then(|| format!("lr {}", list(&s.lr)));
     [
-        format!("Sweep: N1 {}", list(&s.n1)),
-        format!("N2 {}", list(&s.n2)),
-        plural(s.seeds, "seed"),
-        format!("from seed {}", s.base.seed),
-        plural(s.base.epochs, "epoch"),
-        s.base.optimizer.label().to_string(),
-        format!("{} training images", thousands(train_size)),
-        Split::new(&s.base, train_size).describe(),
+        Some(format!("Sweep: N1 {}", list(&s.n1))),
+        Some(format!("N2 {}", list(&s.n2))),
+        rates,
+        Some(plural(s.seeds, "seed")),
+        Some(format!("from seed {}", s.base.seed)),
+        Some(plural(s.base.epochs, "epoch")),
+        Some(s.base.optimizer.label().to_string()),
+        Some(format!("{} training images", thousands(train_size))),
+        Some(Split::new(&s.base, train_size).describe()),
     ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
     .join(" · ")
 }

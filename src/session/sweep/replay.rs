@@ -4,7 +4,7 @@
 //! finished starts again from its first epoch: runs are deterministic, so the end result is
 //! the same as if nothing had happened).
 
-use super::{setting, SweepSession};
+use super::SweepSession;
 use crate::session::stored::{Entry, Event, SavedState, Summary};
 use crate::session::{Overall, Update};
 use crate::sweep::JobResult;
@@ -21,7 +21,7 @@ impl SweepSession {
                 plural(self.jobs.len(), "run")
             )
         })?;
-        let name = setting(&job);
+        let name = self.setting(&job);
         let (count, diverged, done) = self.result(job.id).map_or((0, false, false), |r| {
             (r.metrics.len(), r.diverged(), r.done)
         });

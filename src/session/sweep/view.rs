@@ -2,7 +2,7 @@
 //! setting chosen for the comparison figure, and the closing summary.
 
 use super::SweepSession;
-use crate::chart::HeatMap;
+use crate::chart::{HeatMap, HeatView};
 use crate::history::Run;
 use crate::method::Method;
 use crate::protocol::Job;
@@ -36,7 +36,12 @@ impl SweepSession {
             .filter_map(|r| Some((r, r.gain?)))
             .max_by(|a, b| a.1.mean.total_cmp(&b.1.mean));
         if let Some((row, gain)) = best {
-            let name = format!("N1 {}, N2 {}", exponent(row.n1), exponent(row.n2));
+            let at = if self.record.sweep.lr.len() > 1 {
+                format!(" at lr {}", row.learning_rate)
+            } else {
+                String::new()
+            };
+            let name = format!("N1 {}, N2 {}{at}", exponent(row.n1), exponent(row.n2));
             parts.push(if gain.mean > 0.0 {
                 format!("Best: {name} ({} points against Normal).", gain_text(&gain))
             } else {
@@ -77,12 +82,14 @@ impl SweepSession {
             .iter()
             .map(|row| {
                 let cell = self.cell_at(row.n1, row.n2);
+                let rate = self.rate_index(row.learning_rate);
                 TableRow {
                     cells: Column::ALL.iter().map(|c| c.text(row)).collect(),
                     cell,
+                    rate,
                     baseline: row.method == Method::Normal,
                     diverged: row.diverged > 0,
-                    selected: cell.is_some() && cell == self.selected,
+                    selected: cell.is_some() && cell == self.selected && rate == self.rate,
                 }
             })
             .collect()
@@ -103,17 +110,71 @@ impl SweepSession {
     }
 
     pub fn heat_map(&self) -> HeatMap {
-        HeatMap::of_sweep(&self.record, self.selected)
+        HeatMap::of_view(&self.record, self.view, self.selected)
     }
 
-    /// Shows cell (i, j) in the comparison figure; false if there is no such cell.
-    pub fn select(&mut self, i: usize, j: usize) -> bool {
+    /// The heat map's views `(key, label)` and the one shown.
+    pub fn heat_views(&self) -> (Vec<(String, String)>, String) {
+        let sweep = &self.record.sweep;
+        let views = (HeatView::all(sweep).into_iter())
+            .map(|v| (v.key(), v.label(sweep)))
+            .collect();
+        (views, self.view.key())
+    }
+
+    /// Shows the heat map's view of this key; false if the sweep has no such view. The
+    /// view of one learning rate shows that rate's runs in the figure too.
+    pub fn set_heat_view(&mut self, key: &str) -> bool {
+        let Some(view) = HeatView::parse(&self.record.sweep, key) else {
+            return false;
+        };
+        self.view = view;
+        if let HeatView::Rate(k) = view {
+            self.rate = k;
+        }
+        true
+    }
+
+    /// Shows cell (i, j) at the learning rate of this heat map view in the comparison
+    /// figure (in the tuned view: at AYLA's chosen rate); false if there is no such cell.
+    pub fn pick(&mut self, i: usize, j: usize) -> bool {
+        let rate = self.view_rate(i, j).unwrap_or(self.rate);
+        self.select(i, j, rate)
+    }
+
+    /// Shows cell (i, j) at learning rate number `rate` in the comparison figure (a table
+    /// row's); false if there is no such cell. A heat map of another rate turns to this one.
+    pub fn select(&mut self, i: usize, j: usize, rate: usize) -> bool {
         let s = &self.record.sweep;
-        if i >= s.n1.len() || j >= s.n2.len() {
+        if i >= s.n1.len() || j >= s.n2.len() || rate >= s.lr.len() {
             return false;
         }
         self.selected = Some((i, j));
+        self.rate = rate;
+        if matches!(self.view, HeatView::Rate(_)) {
+            self.view = HeatView::Rate(rate);
+        }
         true
+    }
+
+    /// The learning rate cell (i, j) of the heat map stands for in its view.
+    fn view_rate(&self, i: usize, j: usize) -> Option<usize> {
+        let s = &self.record.sweep;
+        let chosen = match self.view {
+            HeatView::Rate(_) => None,
+            HeatView::Tuned => {
+                let verdict = self.record.verdict();
+                let setting = verdict.setting(s.n1[i], s.n2[j])?;
+                setting.choice.as_ref().map(|c| c.learning_rate)
+            }
+        };
+        self.view.rate_of(s, chosen)
+    }
+
+    /// The place of learning rate `lr` among the sweep's.
+    fn rate_index(&self, lr: f32) -> usize {
+        let rates = &self.record.sweep.lr;
+        rates.iter().position(|&r| r == lr).unwrap_or(0)
     }
 
     /// Moves the chosen cell by (di, dj) within the grid (up is a higher N2, as drawn).
@@ -122,7 +183,8 @@ impl SweepSession {
         let (i, j) = self.selected.unwrap_or((0, 0));
         let clamp =
             |v: usize, d: isize, n: usize| (v as isize + d).clamp(0, n as isize - 1) as usize;
-        self.selected = Some((clamp(i, di, s.n1.len()), clamp(j, dj, s.n2.len())));
+        let (i, j) = (clamp(i, di, s.n1.len()), clamp(j, dj, s.n2.len()));
+        self.pick(i, j);
     }
 
     /// The chosen setting against Normal, for the figure (the first seed that has epochs
@@ -137,9 +199,17 @@ impl SweepSession {
             );
         };
         let s = &self.record.sweep;
-        let (n1, n2) = (s.n1[i], s.n2[j]);
-        let Some((seed, normal, ayla)) = self.runs_of(n1, n2) else {
-            return (None, format!("N1 {n1}, N2 {n2}: no epoch finished yet."));
+        let (n1, n2, lr) = (s.n1[i], s.n2[j], s.lr[self.rate]);
+        let at = if s.lr.len() > 1 {
+            format!(" at lr {lr}")
+        } else {
+            String::new()
+        };
+        let Some((seed, normal, ayla)) = self.runs_of(n1, n2, lr) else {
+            return (
+                None,
+                format!("N1 {n1}, N2 {n2}{at}: no epoch finished yet."),
+            );
         };
         let config = ayla.config;
         let runs = [(normal, Method::Normal), (ayla, Method::Ayla)]
@@ -159,14 +229,15 @@ impl SweepSession {
         (
             Some(Comparison::with_runs(config, self.train_size, runs)),
             format!(
-                "Comparison figure below: N1 {n1}, N2 {n2} against Normal, seed {seed}{others}."
+                "Comparison figure below: N1 {n1}, N2 {n2} against Normal{at}, seed \
+                 {seed}{others}."
             ),
         )
     }
 
-    /// The first seed whose Normal run and (n1, n2) run both have results, the AYLA one at
-    /// least one epoch.
-    fn runs_of(&self, n1: f32, n2: f32) -> Option<(u64, &Job, &Job)> {
+    /// The first seed whose Normal run and (n1, n2) run at learning rate `lr` both have
+    /// results, the AYLA one at least one epoch.
+    fn runs_of(&self, n1: f32, n2: f32, lr: f32) -> Option<(u64, &Job, &Job)> {
         self.record
             .sweep
             .seed_values()
@@ -175,6 +246,7 @@ impl SweepSession {
                 let of = |method: Method| {
                     self.jobs.iter().find(|job| {
                         job.config.seed == seed
+                            && job.config.learning_rate == lr
                             && job.method == method
                             && (method == Method::Normal
                                 || (job.config.n1 == n1 && job.config.n2 == n2))
@@ -193,7 +265,7 @@ impl SweepSession {
             return false;
         };
         let s = &self.record.sweep;
-        match self.runs_of(s.n1[i], s.n2[j]) {
+        match self.runs_of(s.n1[i], s.n2[j], s.lr[self.rate]) {
             Some((_, normal, ayla)) => job == normal.id || job == ayla.id,
             // Nothing shown yet: this epoch may be the first of the chosen setting.
             None => true,
@@ -208,6 +280,8 @@ pub struct TableRow {
     pub cells: Vec<String>,
     /// The heat map cell (i, j) of an AYLA setting; `None` for Normal.
     pub cell: Option<(usize, usize)>,
+    /// The place of the row's learning rate among the sweep's.
+    pub rate: usize,
     pub baseline: bool,
     pub diverged: bool,
     pub selected: bool,
