@@ -96,7 +96,7 @@ pub const FIELDS: [FieldSpec; 11] = [
         max: 60000.0,
         min_exclusive: false,
         integer: true,
-        help: "Images per SGD step.",
+        help: "Images per training step.",
         choices: &[],
         get: |c| c.batch_size as f64,
         set: |c, v| c.batch_size = v as usize,
@@ -110,7 +110,7 @@ pub const FIELDS: [FieldSpec; 11] = [
         max: 10.0,
         min_exclusive: true,
         integer: false,
-        help: "Plain SGD step size.",
+        help: "Step size of the optimizer.",
         choices: &[],
         get: |c| f64::from(c.learning_rate),
         set: |c, v| c.learning_rate = v as f32,
@@ -240,6 +240,17 @@ pub enum Optimizer {
 impl Optimizer {
     /// In the order of the field's choices.
     pub const ALL: [Optimizer; 3] = [Optimizer::Sgd, Optimizer::Momentum, Optimizer::Adam];
+
+    /// Its label on the page ("SGD with momentum 0.9"), for the lines that describe a run.
+    pub fn label(self) -> &'static str {
+        choice_label("optimizer", self as usize)
+    }
+}
+
+/// The label of choice `index` of the field `key`.
+fn choice_label(key: &str, index: usize) -> &'static str {
+    let field = FIELDS.iter().find(|f| f.key == key);
+    field.expect("a field of that key").choices[index].label
 }
 
 /// Which images the per-epoch validation figures come from.

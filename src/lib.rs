@@ -23,6 +23,7 @@ pub mod kernels;
 pub mod method;
 pub mod mnist;
 pub mod model;
+pub mod optimizer;
 pub mod pixels;
 pub mod protocol;
 pub mod session;

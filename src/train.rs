@@ -1,5 +1,5 @@
-//! Training one method (Normal or AYLA) for a run: batches, SGD steps, per-epoch metrics,
-//! and with held-out validation the test set's score at the end.
+//! Training one method (Normal or AYLA) for a run: batches, optimizer steps, per-epoch
+//! metrics, and with held-out validation the test set's score at the end.
 
 use std::ops::{ControlFlow, Range};
 use std::sync::Arc;
@@ -14,9 +14,10 @@ use crate::config::Config;
 use crate::method::Method;
 use crate::mnist::Dataset;
 use crate::model::{Grads, Mlp, Workspace};
+use crate::optimizer::OptimizerState;
 use crate::split::Split;
 
-/// What one SGD step saw and did.
+/// What one training step saw and did.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct StepReport {
     /// 1-based step count over the whole run.
@@ -136,7 +137,7 @@ pub enum Phase {
     /// AYLA: every gradient times dL'/dL (the chain rule through L'); then the gradient's
     /// global L2 norm, in the same pass.
     Norm,
-    /// The SGD step (for AYLA with the element-wise rule applied on the way).
+    /// The optimizer step (for AYLA with the element-wise rule applied on the way).
     Update,
     /// The validation images' loss and accuracy after an epoch (and with held-out
     /// validation, the test set's after the last).
@@ -218,6 +219,8 @@ pub struct Trainer {
     method: Method,
     model: Mlp,
     grads: Grads,
+    /// The base optimizer's state (momentum's velocity, Adam's moments), zero at the start.
+    optimizer: OptimizerState,
     workspace: Workspace,
     /// The training images the run uses, divided by `split` into those trained on and
     /// those held out.
@@ -260,10 +263,12 @@ impl Trainer {
     ) -> Trainer {
         let hidden = model.hidden();
         let split = Split::new(&config, train.len());
+        let lengths = model.slices().map(<[f32]>::len);
         Trainer {
             config,
             method,
             grads: Mlp::zeros(hidden),
+            optimizer: OptimizerState::new(config.optimizer, config.learning_rate, &lengths),
             workspace: Workspace::new(config.batch_size.min(split.trained).max(1), hidden),
             model,
             train,
@@ -399,7 +404,7 @@ impl Trainer {
         metrics
     }
 
-    /// One SGD step on the given training images.
+    /// One training step on the given training images.
     fn step(
         &mut self,
         indices: &[u32],
@@ -451,12 +456,13 @@ impl Trainer {
         if report.is_diverged() {
             return report;
         }
-        let lr = self.config.learning_rate;
+        // AYLA's element-wise rule transforms the gradient the optimizer is handed.
+        let (grads, optimizer) = (&mut self.grads, &mut self.optimizer);
         if exponent == 1.0 {
             // The AYLA element-wise rule with N = 1 is the identity (see ayla::power_gradient).
-            self.model.sgd_step(&self.grads, rows, lr, |g| g);
+            self.model.apply_gradients(grads, rows, optimizer, |g| g);
         } else {
-            self.model.sgd_step(&self.grads, rows, lr, |g| {
+            self.model.apply_gradients(grads, rows, optimizer, |g| {
                 ayla::power_gradient_lanes(g, exponent)
             });
         }

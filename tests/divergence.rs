@@ -1,12 +1,13 @@
-//! When a run counts as diverged: each of the three conditions alone, and where a run with
-//! exponents of 4 breaks compared with the float64 reference.
+//! When a run counts as diverged: each of the three conditions alone, where a run with
+//! exponents of 4 breaks compared with the float64 reference, and a run that Adam's own
+//! arithmetic breaks.
 #![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 
 use std::ops::ControlFlow;
 
-use ayla::config::Config;
+use ayla::config::{Config, Optimizer};
 use ayla::method::Method;
 use ayla::train::{StepReport, Trainer};
 
@@ -71,7 +72,7 @@ fn a_non_finite_gradient_norm_alone_is_divergence() {
     }
 }
 
-/// The reference start and file-order batches, as in `tests/golden/`.
+/// The reference start and file-order batches, as in `tests/golden/`, with exponents of 4.
 fn golden_trainer(method: Method) -> Trainer {
     let config = Config {
         n1: 4.0,
@@ -79,6 +80,10 @@ fn golden_trainer(method: Method) -> Trainer {
         shuffle: false,
         ..Config::default()
     };
+    trainer_from_golden_start(config, method)
+}
+
+fn trainer_from_golden_start(config: Config, method: Method) -> Trainer {
     Trainer::with_model(
         config,
         method,
@@ -122,4 +127,43 @@ fn normal_with_the_same_settings_is_unaffected() {
     assert_eq!(m.diverged_at, None);
     assert!(!normal.is_diverged());
     assert!(m.loss.is_finite() && m.val_accuracy > 0.8, "{m:?}");
+}
+
+#[test]
+fn an_adam_run_broken_by_its_own_arithmetic_is_reported_as_diverged() {
+    // Exponents of 10 make AYLA's gradient elements reach 3e33 at the first step (L = 2.36
+    // and L′ = 5288 stay finite); squared for Adam's second moment, a quarter of them
+    // overflow f32 to infinity, so those weights do not move (m / ∞), and at the next step
+    // their moment becomes ∞ − ∞ = NaN and the weights with it (as Keras in float32 would).
+    // The run must end as diverged at the batch whose loss is NaN, without a panic.
+    let config = Config {
+        n1: 10.0,
+        n2: 10.0,
+        learning_rate: 0.001,
+        optimizer: Optimizer::Adam,
+        shuffle: false,
+        ..Config::default()
+    };
+    let mut ayla = trainer_from_golden_start(config, Method::Ayla);
+    let mut reports = Vec::new();
+    let m = ayla
+        .run_epoch(|r| {
+            reports.push(*r);
+            ControlFlow::Continue(())
+        })
+        .expect("a diverged epoch ends");
+    assert_eq!(m.diverged_at, Some(3));
+    assert!(reports[..2].iter().all(|r| !r.is_diverged()), "{reports:?}");
+    assert!(reports[2].loss.is_nan());
+    assert!(ayla.is_diverged() && ayla.is_finished());
+    assert!(m.val_loss.is_nan() && m.val_accuracy.is_nan());
+    assert_eq!(
+        m.log_line(Method::Ayla),
+        "AYLA   - Epoch 1: diverged at batch 3 (the loss is no longer finite)"
+    );
+    // Normal under the same Adam trains on.
+    let mut normal = trainer_from_golden_start(config, Method::Normal);
+    let m = normal.run_epoch(|_| ControlFlow::Continue(())).unwrap();
+    assert_eq!(m.diverged_at, None);
+    assert!(m.val_accuracy > 0.9, "{m:?}");
 }

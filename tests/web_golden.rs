@@ -3,7 +3,8 @@
 //! inside a dedicated worker like the page's training, in each browser engine tested: the
 //! same checks and tolerances as the native `tests/golden.rs` (tests/golden_check/). Also
 //! the whole epoch with N1 = 1.2, N2 = 0.8, the reference in which AYLA's below-1 branch
-//! runs for real (from step 265); the other whole epoch (N2 = 1) stays native.
+//! runs for real (from step 265); the other whole epoch (N2 = 1) stays native. The 50-step
+//! references under SGD with momentum and under Adam run here too.
 
 mod browser_files;
 mod golden_check;
@@ -15,9 +16,14 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_dedicated_worker);
 
-/// The 50-step references: one with N2 = 1, one with N1 = 1.2, N2 = 0.8.
-const FIFTY_STEP_REFERENCES: [&str; 2] =
-    ["golden_n1_0.95_n2_1.0.json", "golden_n1_1.2_n2_0.8.json"];
+/// The 50-step references: under SGD one with N2 = 1, one with N1 = 1.2, N2 = 0.8; and the
+/// N2 = 1 case under momentum and under Adam.
+const FIFTY_STEP_REFERENCES: [&str; 4] = [
+    "golden_n1_0.95_n2_1.0.json",
+    "golden_n1_1.2_n2_0.8.json",
+    "golden_momentum_n1_0.95_n2_1.json",
+    "golden_adam_n1_0.95_n2_1.json",
+];
 
 async fn reference_start() -> Mlp {
     let mut files = Vec::new();

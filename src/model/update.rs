@@ -1,8 +1,11 @@
-//! The element-wise passes of an SGD step over a gradient's nonzero parts: the chain-rule
-//! factor and the global norm in one pass, then the update.
+//! The element-wise passes of an update over a gradient's nonzero parts: the chain-rule
+//! factor and the global norm in one pass, then the step (plain SGD's over those parts
+//! only; the other optimizers' over every parameter).
 
 use super::{Grads, Mlp};
+use crate::config::Optimizer;
 use crate::fastmath::{self, Lanes, LANES};
+use crate::optimizer::OptimizerState;
 
 impl Mlp {
     /// Multiplies every element of a gradient by `factor` (unless it is 1) and returns the
@@ -19,9 +22,43 @@ impl Mlp {
         total.sqrt() as f32
     }
 
-    /// SGD on transformed gradients, θ ← θ − lr · f(g), over the same parts (`f(0)` must be
-    /// 0). `f` works on a vector of elements at a time; a part's last few go through it in
-    /// the first lane, so every element gets the same arithmetic.
+    /// One step of `optimizer` on the transformed gradient f(g) (`f(0)` must be 0). Plain
+    /// SGD takes [`Mlp::sgd_step`], which leaves alone the rows of W1 the batch did not
+    /// touch (their gradient is zero); momentum and Adam move every parameter, so the
+    /// gradient is transformed in place first and the optimizer steps each whole array.
+    pub fn apply_gradients(
+        &mut self,
+        grads: &mut Grads,
+        w1_rows: &[u16],
+        optimizer: &mut OptimizerState,
+        f: impl Fn(Lanes) -> Lanes,
+    ) {
+        if optimizer.kind() == Optimizer::Sgd {
+            self.sgd_step(grads, w1_rows, optimizer.learning_rate(), f);
+        } else {
+            grads.transform(w1_rows, f);
+            optimizer.step(self.slices_mut().into_iter().zip(grads.slices()));
+        }
+    }
+
+    /// g ← f(g) over the parts of a gradient that can be nonzero (`f(0)` must be 0, so the
+    /// rest need not change), a vector of elements at a time as in [`Mlp::sgd_step`].
+    fn transform(&mut self, w1_rows: &[u16], f: impl Fn(Lanes) -> Lanes) {
+        for part in self.active_mut(w1_rows) {
+            let mut grads = part.chunks_exact_mut(LANES);
+            for g in grads.by_ref() {
+                fastmath::store(f(fastmath::load(g)), g);
+            }
+            for g in grads.into_remainder() {
+                *g = f(Lanes::splat(*g)).to_array()[0];
+            }
+        }
+    }
+
+    /// SGD on transformed gradients, θ ← θ − lr · f(g), over the parts that can be nonzero,
+    /// as in [`Mlp::scale_and_norm`] (`f(0)` must be 0). `f` works on a vector of elements
+    /// at a time; a part's last few go through it in the first lane, so every element gets
+    /// the same arithmetic.
     #[inline]
     pub fn sgd_step(
         &mut self,

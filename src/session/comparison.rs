@@ -445,6 +445,7 @@ pub(super) fn describe(c: &Config, train_size: usize, loaded_train: usize) -> St
         plural(c.epochs, "epoch"),
         format!("batch {}", c.batch_size),
         format!("lr {}", c.learning_rate),
+        c.optimizer.label().to_string(),
         format!("{} hidden units", c.hidden),
         images,
         Split::new(c, train_size).describe(),

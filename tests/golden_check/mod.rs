@@ -8,7 +8,7 @@ use std::ops::ControlFlow;
 use std::sync::Arc;
 
 use ayla::ayla::Branch;
-use ayla::config::Config;
+use ayla::config::{Config, Optimizer};
 use ayla::method::Method;
 use ayla::mnist::Dataset;
 use ayla::model::Mlp;
@@ -70,11 +70,21 @@ pub fn checksums(model: &Mlp) -> [(f64, f64); 4] {
 /// The two methods the reference ran, with their keys in it.
 pub const METHODS: [(Method, &str); 2] = [(Method::Normal, "normal"), (Method::Ayla, "ayla")];
 
-/// The reference's run: its exponents, batches in file order.
+/// The reference's run: its exponents, learning rate and optimizer (plain SGD where it
+/// names none), batches in file order.
 pub fn config(reference: &Value) -> Config {
+    let settings = &reference["config"];
+    let optimizer = match settings["optimizer"].as_str() {
+        None => Optimizer::Sgd,
+        Some("momentum") => Optimizer::Momentum,
+        Some("adam") => Optimizer::Adam,
+        Some(other) => panic!("a reference with an unknown optimizer, {other}"),
+    };
     Config {
-        n1: number(&reference["config"], "n1") as f32,
-        n2: number(&reference["config"], "n2") as f32,
+        n1: number(settings, "n1") as f32,
+        n2: number(settings, "n2") as f32,
+        learning_rate: number(settings, "lr") as f32,
+        optimizer,
         shuffle: false,
         ..Config::default()
     }

@@ -491,6 +491,7 @@ pub(super) fn describe(s: &Sweep, train_size: usize) -> String {
         plural(s.seeds, "seed"),
         format!("from seed {}", s.base.seed),
         plural(s.base.epochs, "epoch"),
+        s.base.optimizer.label().to_string(),
         format!("{} training images", thousands(train_size)),
         Split::new(&s.base, train_size).describe(),
     ]
