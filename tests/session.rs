@@ -450,4 +450,14 @@ fn a_held_out_sweep_logs_and_keeps_each_runs_test_score() {
         rows[1].test_accuracy.map(|t| t.mean),
         Some(f64::from(0.9f32))
     );
+    // The setting's figure against its Normal has both test scores for its readout.
+    let (figure, _) = s.selection();
+    let tests: Vec<Option<f32>> = figure
+        .unwrap()
+        .history()
+        .runs
+        .iter()
+        .map(|r| r.test.map(|t| t.accuracy))
+        .collect();
+    assert_eq!(tests, [Some(0.88), Some(0.9)]);
 }

@@ -215,9 +215,12 @@ impl SweepSession {
         let runs = [(normal, Method::Normal), (ayla, Method::Ayla)]
             .map(|(job, method)| {
                 let mut run = Run::new(method);
-                for &m in self.result(job.id).map_or(&[][..], |r| &r.metrics) {
+                let result = self.result(job.id);
+                for &m in result.map_or(&[][..], |r| &r.metrics) {
                     run.push(m);
                 }
+                // The figure's readout shows it at the last epoch.
+                run.test = result.and_then(|r| r.test);
                 run
             })
             .to_vec();
