@@ -23,7 +23,9 @@ import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { launchChromium, rendererMemory, serveWww, waitForState, workerMemory } from '../tests/e2e/harness.mjs';
+import { launch } from '../tests/e2e/drivers/chromium.mjs';
+import { rendererMemory, workerMemory } from '../tests/e2e/chromium-tools.mjs';
+import { serveWww } from '../tests/e2e/harness.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const BENCH_PKG = join(ROOT, process.env.BENCH_PKG_DIR ?? 'target/bench-pkg/');
@@ -38,6 +40,11 @@ const record = (where, name, value, unit) => {
   return value;
 };
 const value = (where, name) => figures.find((f) => f.where === where && f.name === name)?.value;
+
+// The bench drives playwright's own Page (routes, downloads): the harness's waitForState
+// expects the drivers' page, so this is its playwright form.
+const waitForState = (page, wanted, timeout = 90_000) =>
+  page.waitForFunction((w) => document.getElementById('status')?.dataset.state === w, wanted, { timeout, polling: 50 });
 
 function nativeFigures() {
   const run = spawnSync('cargo', ['bench', '--features', 'bench', '--bench', 'native'], {
@@ -177,8 +184,8 @@ async function pageRun(page, browser) {
     timeout: 120_000,
     polling: 20,
   });
-  const workers = await workerMemory(page);
-  const renderers = await rendererMemory(browser);
+  const workers = await workerMemory({ raw: page });
+  const renderers = await rendererMemory({ raw: browser });
   await waitForState(page, 'done', 20 * 60_000);
   const took = (Date.now() - pressed) / 1000;
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
@@ -208,7 +215,7 @@ async function pageFigures(page, browser, base, flops) {
   const first = await pageRun(page, browser);
   record('page', 'train_to_first_batch', first.firstBatch, 's');
   record('page', 'train_to_done_one_epoch_both_methods', first.took, 's');
-  const idle = await rendererMemory(browser);
+  const idle = await rendererMemory({ raw: browser });
   const second = await pageRun(page, browser);
   record('page', 'train_to_first_batch_data_loaded', second.firstBatch, 's');
 
@@ -294,20 +301,27 @@ async function sweepFigures(page, base) {
   console.log("page: the sweep's table and heat map are in target/bench-sweep.csv and target/bench-sweep-heatmap.png");
 }
 
-nativeFigures();
-cliFigures();
+// BENCH_PARTS=page,tfjs runs some parts only (native, cli, wasm, page, tfjs, sweep; all by
+// default); tfjs's speed-ups need page.
+const PARTS = (process.env.BENCH_PARTS ?? 'native,cli,wasm,page,tfjs,sweep').split(',');
+const part = (name) => PARTS.includes(name);
+if (part('native')) nativeFigures();
+if (part('cli')) cliFigures();
 const server = await serveWww();
-const browser = await launchChromium();
+const chromium = await launch();
+const browser = chromium.raw;
 try {
   const bench = await benchPage(browser, server.base);
-  await wasmFigures(bench.page);
-  const flops = await bench.page.evaluate(async () => (await import('/bench-pkg/ayla.js')).epoch_flops(60_000, 10_000, 128));
+  if (part('wasm')) await wasmFigures(bench.page);
   const context = await browser.newContext({ acceptDownloads: true });
   const page = await context.newPage();
-  await pageFigures(page, browser, server.base, flops);
-  await tfjsFigures(bench.page, server.base);
+  if (part('page')) {
+    const flops = await bench.page.evaluate(async () => (await import('/bench-pkg/ayla.js')).epoch_flops(60_000, 10_000, 128));
+    await pageFigures(page, browser, server.base, flops);
+  }
+  if (part('tfjs')) await tfjsFigures(bench.page, server.base);
   await bench.context.close();
-  await sweepFigures(page, server.base);
+  if (part('sweep')) await sweepFigures(page, server.base);
 } finally {
   await browser.close();
   server.close();
