@@ -2,6 +2,8 @@
 //! summing up what they measured.
 #![cfg(not(target_arch = "wasm32"))]
 
+#[path = "fixtures/csv.rs"]
+mod csv;
 use ayla::chart::HeatMap;
 use ayla::config::{Config, FIELDS};
 use ayla::history::TestScore;
@@ -10,6 +12,7 @@ use ayla::sweep::{
     parse_axis, JobResult, Speed, Sweep, SweepRecord, MAX_AXIS_VALUES, MAX_RUNS, SEEDS_FIELD,
 };
 use ayla::train::EpochMetrics;
+use csv::csv_rows;
 
 const N1: &ayla::config::FieldSpec = &FIELDS[1];
 
@@ -700,23 +703,6 @@ fn single_values_have_no_std() {
     let acc = rows[1].final_val_accuracy.unwrap();
     assert_eq!((acc.n, acc.std), (1, None));
     assert!((acc.mean - 0.93).abs() < 1e-6);
-}
-
-/// The CSV's lines as maps from column name to field.
-fn csv_rows(csv: &str) -> Vec<std::collections::HashMap<String, String>> {
-    let mut lines = csv.lines();
-    let header: Vec<&str> = lines.next().expect("a header").split(',').collect();
-    lines
-        .map(|line| {
-            let fields: Vec<&str> = line.split(',').collect();
-            assert_eq!(fields.len(), header.len(), "{line}");
-            header
-                .iter()
-                .zip(fields)
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
 }
 
 /// Asserts the CSV fields `{column}_mean` and `{column}_std` hold these values (`None`: empty).

@@ -3,11 +3,14 @@
 //! its runs.
 #![cfg(not(target_arch = "wasm32"))]
 
+#[path = "fixtures/csv.rs"]
+mod csv;
 use ayla::sweep::verdict::{
     choose, difference, sentence, t_975, Candidate, Edge, Score, ONE_RATE_NOTE, TEST_SET_NOTE,
 };
 use ayla::sweep::{JobResult, Sweep, SweepRecord};
 use ayla::train::EpochMetrics;
+use csv::csv_rows;
 use serde_json::json;
 
 fn score(seed: u64, val_accuracy: f64, test_accuracy: f64) -> Score {
@@ -473,23 +476,6 @@ fn one_learning_rate_is_not_a_tuned_comparison() {
         .contains("neither method was tuned"));
     // The numbers are still there for the exports.
     assert!((verdict.settings[0].difference.unwrap().mean - 0.015).abs() < 1e-6);
-}
-
-/// The CSV's lines as maps from column name to field.
-fn csv_rows(csv: &str) -> Vec<std::collections::HashMap<String, String>> {
-    let mut lines = csv.lines();
-    let header: Vec<&str> = lines.next().expect("a header").split(',').collect();
-    lines
-        .map(|line| {
-            let fields: Vec<&str> = line.split(',').collect();
-            assert_eq!(fields.len(), header.len(), "{line}");
-            header
-                .iter()
-                .zip(fields)
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
 }
 
 #[test]
