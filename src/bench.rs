@@ -15,7 +15,7 @@ use crate::kernels;
 use crate::method::Method;
 use crate::mnist::Dataset;
 use crate::model::epoch_flops;
-use crate::shape::{CLASSES, PIXELS};
+use crate::shape::{Hidden, CLASSES, PIXELS};
 use crate::train::{Laps, Phase, Trainer};
 
 /// One measured figure, printed as `bench: <name> <value> <unit>`.
@@ -363,7 +363,7 @@ pub fn scaling_figures(
     let mut base = None;
     for hidden in SCALING_HIDDEN {
         let config = Config {
-            hidden,
+            hidden: Hidden::one(hidden),
             ..Config::default()
         };
         let mut trainer = Trainer::new(

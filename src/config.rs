@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+use crate::shape::{Hidden, MAX_HIDDEN_LAYERS};
 use crate::text::thousands;
 
 /// One user-settable parameter of a `T` (a [`Config`], or a sweep for its seed count): its
@@ -27,12 +28,48 @@ pub struct FieldSpec<T: 'static = Config> {
     /// For a choice, its options in order (the field's value is the chosen one's index,
     /// and `min`/`max` bound that index); empty for a number.
     pub choices: &'static [Choice],
-    /// The field's value in a `T`.
-    #[serde(skip)]
-    pub get: fn(&T) -> f64,
-    /// Sets the field in a `T` to a value that passed [`check_value`].
-    #[serde(skip)]
-    pub set: fn(&mut T, f64),
+    /// Where the field's value lives in a `T`: one number, or a list of them. The page
+    /// sees only how many numbers the field takes (`max_items`: 1, or a list's most).
+    #[serde(rename = "max_items", serialize_with = "max_items")]
+    pub access: Access<T>,
+}
+
+/// How a field's value is read from and written to a `T`.
+#[derive(Debug)]
+pub enum Access<T: 'static> {
+    /// One number (a choice's is its option's index).
+    One {
+        get: fn(&T) -> f64,
+        /// Sets the field to a value that passed [`check_value`].
+        set: fn(&mut T, f64),
+    },
+    /// A list of 1 to `max_items` numbers, each within the field's limits, typed with
+    /// commas: "256,128".
+    List {
+        max_items: usize,
+        /// What the numbers count, for "Hidden units: at most 3 layers."
+        items: &'static str,
+        get: fn(&T) -> Vec<f64>,
+        /// Sets the field to values that passed [`check_list`].
+        set: fn(&mut T, &[f64]),
+    },
+}
+
+impl<T> Access<T> {
+    /// The most numbers the field takes.
+    pub fn max_items(&self) -> usize {
+        match self {
+            Access::One { .. } => 1,
+            Access::List { max_items, .. } => *max_items,
+        }
+    }
+}
+
+fn max_items<T, S: serde::Serializer>(
+    access: &Access<T>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_u64(access.max_items() as u64)
 }
 
 /// One option of a choice field: the name typed in a link or on the command line, and the
@@ -56,8 +93,10 @@ pub const FIELDS: [FieldSpec; 11] = [
         integer: true,
         help: "Passes over the training set.",
         choices: &[],
-        get: |c| c.epochs as f64,
-        set: |c, v| c.epochs = v as usize,
+        access: Access::One {
+            get: |c| c.epochs as f64,
+            set: |c, v| c.epochs = v as usize,
+        },
     },
     FieldSpec {
         key: "n1",
@@ -70,8 +109,10 @@ pub const FIELDS: [FieldSpec; 11] = [
         integer: false,
         help: "AYLA exponent while the batch loss is above 1.",
         choices: &[],
-        get: |c| f64::from(c.n1),
-        set: |c, v| c.n1 = v as f32,
+        access: Access::One {
+            get: |c| f64::from(c.n1),
+            set: |c, v| c.n1 = v as f32,
+        },
     },
     FieldSpec {
         key: "n2",
@@ -84,8 +125,10 @@ pub const FIELDS: [FieldSpec; 11] = [
         integer: false,
         help: "AYLA exponent while the batch loss is below 1.",
         choices: &[],
-        get: |c| f64::from(c.n2),
-        set: |c, v| c.n2 = v as f32,
+        access: Access::One {
+            get: |c| f64::from(c.n2),
+            set: |c, v| c.n2 = v as f32,
+        },
     },
     FieldSpec {
         key: "batch",
@@ -98,8 +141,10 @@ pub const FIELDS: [FieldSpec; 11] = [
         integer: true,
         help: "Images per training step.",
         choices: &[],
-        get: |c| c.batch_size as f64,
-        set: |c, v| c.batch_size = v as usize,
+        access: Access::One {
+            get: |c| c.batch_size as f64,
+            set: |c, v| c.batch_size = v as usize,
+        },
     },
     FieldSpec {
         key: "lr",
@@ -112,8 +157,10 @@ pub const FIELDS: [FieldSpec; 11] = [
         integer: false,
         help: "Step size of the optimizer.",
         choices: &[],
-        get: |c| f64::from(c.learning_rate),
-        set: |c, v| c.learning_rate = v as f32,
+        access: Access::One {
+            get: |c| f64::from(c.learning_rate),
+            set: |c, v| c.learning_rate = v as f32,
+        },
     },
     FieldSpec {
         key: "optimizer",
@@ -140,8 +187,10 @@ pub const FIELDS: [FieldSpec; 11] = [
                 label: "Adam",
             },
         ],
-        get: |c| c.optimizer as usize as f64,
-        set: |c, v| c.optimizer = Optimizer::ALL[v as usize],
+        access: Access::One {
+            get: |c| c.optimizer as usize as f64,
+            set: |c, v| c.optimizer = Optimizer::ALL[v as usize],
+        },
     },
     FieldSpec {
         key: "hidden",
@@ -152,10 +201,18 @@ pub const FIELDS: [FieldSpec; 11] = [
         max: 4096.0,
         min_exclusive: false,
         integer: true,
-        help: "Width of the ReLU layer.",
+        help: "Widths of the ReLU layers, from the pixels' to the output's: 128 is one \
+               layer, 256,128 two.",
         choices: &[],
-        get: |c| c.hidden as f64,
-        set: |c, v| c.hidden = v as usize,
+        access: Access::List {
+            max_items: MAX_HIDDEN_LAYERS,
+            items: "layers",
+            get: |c| c.hidden.widths().iter().map(|&w| w as f64).collect(),
+            set: |c, v| {
+                let widths: Vec<usize> = v.iter().map(|&w| w as usize).collect();
+                c.hidden = Hidden::new(&widths).expect("a checked list has 1 to 3 layers");
+            },
+        },
     },
     FieldSpec {
         key: "seed",
@@ -168,8 +225,10 @@ pub const FIELDS: [FieldSpec; 11] = [
         integer: true,
         help: "Initial weights and batch order.",
         choices: &[],
-        get: |c| c.seed as f64,
-        set: |c, v| c.seed = v as u64,
+        access: Access::One {
+            get: |c| c.seed as f64,
+            set: |c, v| c.seed = v as u64,
+        },
     },
     FieldSpec {
         key: "train",
@@ -182,8 +241,10 @@ pub const FIELDS: [FieldSpec; 11] = [
         integer: true,
         help: "First N training images used.",
         choices: &[],
-        get: |c| c.train_size as f64,
-        set: |c, v| c.train_size = v as usize,
+        access: Access::One {
+            get: |c| c.train_size as f64,
+            set: |c, v| c.train_size = v as usize,
+        },
     },
     FieldSpec {
         key: "validate",
@@ -207,8 +268,10 @@ pub const FIELDS: [FieldSpec; 11] = [
                 label: "Last K training images",
             },
         ],
-        get: |c| c.validation as usize as f64,
-        set: |c, v| c.validation = Validation::ALL[v as usize],
+        access: Access::One {
+            get: |c| c.validation as usize as f64,
+            set: |c, v| c.validation = Validation::ALL[v as usize],
+        },
     },
     FieldSpec {
         key: "holdout",
@@ -221,8 +284,10 @@ pub const FIELDS: [FieldSpec; 11] = [
         integer: true,
         help: "With Validate on the last K training images: K.",
         choices: &[],
-        get: |c| c.holdout as f64,
-        set: |c, v| c.holdout = v as usize,
+        access: Access::One {
+            get: |c| c.holdout as f64,
+            set: |c, v| c.holdout = v as usize,
+        },
     },
 ];
 
@@ -279,7 +344,8 @@ pub struct Config {
     pub n2: f32,
     pub batch_size: usize,
     pub learning_rate: f32,
-    pub hidden: usize,
+    /// Widths of the hidden layers (the original: one of 128).
+    pub hidden: Hidden,
     pub seed: u64,
     pub train_size: usize,
     pub optimizer: Optimizer,
@@ -298,7 +364,8 @@ struct Unchecked {
     n2: f32,
     batch_size: usize,
     learning_rate: f32,
-    hidden: usize,
+    // A number in records written when there was one hidden layer.
+    hidden: Hidden,
     seed: u64,
     train_size: usize,
     // Absent from records and exports written before these fields existed.
@@ -377,9 +444,8 @@ impl Config {
         let mut config = BLANK;
         let mut errors = Vec::new();
         for spec in &FIELDS {
-            match lookup(spec.key).map_or(Ok(spec.default), |text| parse_field(spec, text)) {
-                Ok(value) => (spec.set)(&mut config, value),
-                Err(message) => errors.push(FieldError::new(spec, message)),
+            if let Err(message) = spec.parse_into(&mut config, lookup(spec.key)) {
+                errors.push(FieldError::new(spec, message));
             }
         }
         // K against the training images, once both (and the choice) read well.
@@ -402,7 +468,7 @@ impl Config {
         let problems: Vec<String> = FIELDS
             .iter()
             .filter_map(|spec| {
-                check_value(spec, (spec.get)(self))
+                spec.check_in(self)
                     .err()
                     .map(|e| format!("{}: {e}", spec.key))
             })
@@ -466,7 +532,7 @@ impl Config {
     pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
         FIELDS
             .iter()
-            .map(|spec| (spec.key, field_text(spec, (spec.get)(self))))
+            .map(|spec| (spec.key, spec.text_in(self)))
             .collect()
     }
 }
@@ -481,7 +547,7 @@ const BLANK: Config = Config {
     n2: 0.0,
     batch_size: 0,
     learning_rate: 0.0,
-    hidden: 0,
+    hidden: Hidden::one(0),
     seed: 0,
     train_size: 0,
     optimizer: Optimizer::Sgd,
@@ -489,6 +555,46 @@ const BLANK: Config = Config {
     holdout: 0,
     shuffle: true,
 };
+
+impl<T> FieldSpec<T> {
+    /// Sets the field in `target` from what the user typed (`None`: the default).
+    pub fn parse_into(&self, target: &mut T, text: Option<&str>) -> Result<(), String> {
+        match &self.access {
+            Access::One { set, .. } => {
+                set(
+                    target,
+                    text.map_or(Ok(self.default), |t| parse_field(self, t))?,
+                );
+            }
+            Access::List { set, .. } => {
+                set(
+                    target,
+                    &text.map_or(Ok(vec![self.default]), |t| parse_list(self, t))?,
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks the field's value in `target` against its limits.
+    pub fn check_in(&self, target: &T) -> Result<(), String> {
+        match &self.access {
+            Access::One { get, .. } => check_value(self, get(target)).map(drop),
+            Access::List { get, .. } => check_list(self, &get(target)),
+        }
+    }
+
+    /// The field's value in `target` as the user would type it.
+    pub fn text_in(&self, target: &T) -> String {
+        match &self.access {
+            Access::One { get, .. } => field_text(self, get(target)),
+            Access::List { get, .. } => {
+                let items: Vec<String> = get(target).iter().map(|&v| field_text(self, v)).collect();
+                items.join(",")
+            }
+        }
+    }
+}
 
 /// A field's value as the user would type it: whole numbers without decimals, and the
 /// exponents and learning rate as the f32 they are kept in ("0.95", not 0.949999988…).
@@ -515,6 +621,42 @@ pub fn parse_field<T>(spec: &FieldSpec<T>, text: &str) -> Result<f64, String> {
         .parse()
         .map_err(|_| format!("“{text}” is not a number."))?;
     check_value(spec, value)
+}
+
+/// Parses a list field's text: numbers separated by commas (or spaces), e.g. "256,128",
+/// each checked as the field's single number would be, and not more than the field takes.
+pub fn parse_list<T>(spec: &FieldSpec<T>, text: &str) -> Result<Vec<f64>, String> {
+    let items: Vec<&str> = text
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|item| !item.is_empty())
+        .collect();
+    if items.is_empty() {
+        return Err(format!("{} is empty; enter a number.", spec.label));
+    }
+    let values = items
+        .iter()
+        .map(|item| parse_field(spec, item))
+        .collect::<Result<Vec<f64>, String>>()?;
+    check_list(spec, &values)?;
+    Ok(values)
+}
+
+/// Checks a list field's values: 1 to its most, each within its limits.
+pub fn check_list<T>(spec: &FieldSpec<T>, values: &[f64]) -> Result<(), String> {
+    if let Access::List {
+        max_items, items, ..
+    } = spec.access
+    {
+        if values.len() > max_items {
+            return Err(format!("{}: at most {max_items} {items}.", spec.label));
+        }
+    }
+    if values.is_empty() {
+        return Err(format!("{} is empty; enter a number.", spec.label));
+    }
+    values
+        .iter()
+        .try_for_each(|&v| check_value(spec, v).map(drop))
 }
 
 /// A choice's index from its name (any case).

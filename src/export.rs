@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::history::Run;
+use crate::text::csv_field;
 
 /// The parameters of a run and what each method measured.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -32,8 +33,8 @@ const METRIC_COLUMNS: [&str; 11] = [
     "test_accuracy",
 ];
 
-/// The page's URL query for a config, e.g. `epochs=5&n1=0.95&…` (the values are plain
-/// numbers, so nothing needs escaping).
+/// The page's URL query for a config, e.g. `epochs=5&n1=0.95&…&hidden=256,128&…` (the
+/// values are plain numbers, names and comma-separated lists: nothing needs escaping).
 pub fn query(config: &Config) -> String {
     config
         .to_pairs()
@@ -58,12 +59,13 @@ impl Record {
     }
 
     /// One row per epoch and method, each row carrying the parameters (so rows of several
-    /// runs can be concatenated); values that are not finite are `NaN`.
+    /// runs can be concatenated; a list of hidden widths is quoted); values that are not
+    /// finite are `NaN`.
     pub fn to_csv(&self) -> String {
         let pairs = self.parameters.to_pairs();
         let keys = pairs.iter().map(|(key, _)| *key);
         let mut csv = keys.chain(METRIC_COLUMNS).collect::<Vec<_>>().join(",") + "\n";
-        let params: Vec<&str> = pairs.iter().map(|(_, value)| value.as_str()).collect();
+        let params: Vec<String> = pairs.iter().map(|(_, value)| csv_field(value)).collect();
         for run in &self.runs {
             for (k, m) in run.metrics.iter().enumerate() {
                 let test = run.test.filter(|_| k + 1 == run.metrics.len());
@@ -80,11 +82,7 @@ impl Record {
                     test.map_or(String::new(), |t| t.loss.to_string()),
                     test.map_or(String::new(), |t| t.accuracy.to_string()),
                 ];
-                let row: Vec<&str> = params
-                    .iter()
-                    .copied()
-                    .chain(metrics.iter().map(String::as_str))
-                    .collect();
+                let row: Vec<&str> = params.iter().chain(&metrics).map(String::as_str).collect();
                 csv += &row.join(",");
                 csv.push('\n');
             }

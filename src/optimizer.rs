@@ -1,8 +1,8 @@
-//! The base optimizers that turn a gradient into a step, with Keras' semantics (as
-//! `tests/golden/README.md` writes them out): plain SGD, SGD with momentum 0.9 (no
-//! Nesterov), and Adam (β1 0.9, β2 0.999, ε 1e-7 in Keras' "epsilon hat" form). For AYLA
-//! the gradient handed over is the one its element-wise rule already transformed, as the
-//! original's `optimizer.apply_gradients` receives it.
+//! The base optimizers that turn a gradient into a step, with Keras' semantics (SPEC §1 and
+//! `tests/golden/README.md`): plain SGD, SGD with momentum 0.9 (no Nesterov), and Adam
+//! (β1 0.9, β2 0.999, ε 1e-7 in Keras' "epsilon hat" form). For AYLA the gradient handed
+//! over is the one its element-wise rule already transformed, as the original's
+//! `optimizer.apply_gradients` receives it.
 //!
 //! The rules work on flat slices of one parameter tensor, its gradient and its state, so a
 //! network of any shape steps each of its tensors the same way. Each element goes through
@@ -24,8 +24,8 @@ pub const EPSILON: f32 = 1e-7;
 const ONE_MINUS_BETA_1: f32 = (1.0 - BETA_1) as f32;
 const ONE_MINUS_BETA_2: f32 = (1.0 - BETA_2) as f32;
 
-/// An optimizer through one run: its learning rate and what it keeps per parameter tensor
-/// (zero at the start).
+/// An optimizer through one run: what it keeps per parameter tensor (zero at the start)
+/// and its step count.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OptimizerState {
     learning_rate: f32,
@@ -119,80 +119,31 @@ fn missing(tensor: usize) -> ! {
 
 /// Plain SGD, w ← w − lr·g.
 fn sgd(param: &mut [f32], grad: &[f32], learning_rate: f32) {
-    same_lengths(param, [grad]);
     let lr = Lanes::splat(learning_rate);
-    let rule = |w: Lanes, g: Lanes| w - lr * g;
-    let (mut params, mut grads) = (param.chunks_exact_mut(LANES), grad.chunks_exact(LANES));
-    for (w, g) in params.by_ref().zip(grads.by_ref()) {
-        fastmath::store(rule(fastmath::load(w), fastmath::load(g)), w);
-    }
-    for (w, &g) in params.into_remainder().iter_mut().zip(grads.remainder()) {
-        *w = first(rule(Lanes::splat(*w), Lanes::splat(g)));
-    }
+    lanewise(param, grad, [], |w, g, []| w - lr * g);
 }
 
 /// SGD with momentum: v ← β·v − lr·g, w ← w + v.
 fn momentum(param: &mut [f32], grad: &[f32], velocity: &mut [f32], learning_rate: f32) {
-    same_lengths(param, [grad, velocity]);
     let (beta, lr) = (Lanes::splat(MOMENTUM), Lanes::splat(learning_rate));
-    let rule = |w: Lanes, g: Lanes, v: Lanes| {
-        let v = beta * v - lr * g;
-        (w + v, v)
-    };
-    let (mut params, mut grads) = (param.chunks_exact_mut(LANES), grad.chunks_exact(LANES));
-    let mut velocities = velocity.chunks_exact_mut(LANES);
-    for ((w, g), v) in params.by_ref().zip(grads.by_ref()).zip(velocities.by_ref()) {
-        let (new_w, new_v) = rule(fastmath::load(w), fastmath::load(g), fastmath::load(v));
-        fastmath::store(new_w, w);
-        fastmath::store(new_v, v);
-    }
-    let params = params.into_remainder().iter_mut();
-    let tail = params
-        .zip(grads.remainder())
-        .zip(velocities.into_remainder());
-    for ((w, &g), v) in tail {
-        let (new_w, new_v) = rule(Lanes::splat(*w), Lanes::splat(g), Lanes::splat(*v));
-        (*w, *v) = (first(new_w), first(new_v));
-    }
+    lanewise(param, grad, [velocity], |w, g, [v]| {
+        *v = beta * *v - lr * g;
+        w + *v
+    });
 }
 
 /// Adam with step size `alpha` (see [`adam_step_size`]): m ← m + (g − m)(1 − β1),
 /// v ← v + (g² − v)(1 − β2), w ← w − α·m/(√v + ε), the product α·m taken first as Keras
 /// does.
 fn adam(param: &mut [f32], grad: &[f32], m: &mut [f32], v: &mut [f32], alpha: f32) {
-    same_lengths(param, [grad, m, v]);
     let c = Lanes::splat;
     let (decay_1, decay_2) = (c(ONE_MINUS_BETA_1), c(ONE_MINUS_BETA_2));
     let (alpha, epsilon) = (c(alpha), c(EPSILON));
-    let rule = |w: Lanes, g: Lanes, m: Lanes, v: Lanes| {
-        let m = m + (g - m) * decay_1;
-        let v = v + (g * g - v) * decay_2;
-        (w - (m * alpha) / (v.sqrt() + epsilon), m, v)
-    };
-    let (mut params, mut grads) = (param.chunks_exact_mut(LANES), grad.chunks_exact(LANES));
-    let (mut ms, mut vs) = (m.chunks_exact_mut(LANES), v.chunks_exact_mut(LANES));
-    let chunks = params
-        .by_ref()
-        .zip(grads.by_ref())
-        .zip(ms.by_ref())
-        .zip(vs.by_ref());
-    for (((w, g), m), v) in chunks {
-        let load = fastmath::load;
-        let (new_w, new_m, new_v) = rule(load(w), load(g), load(m), load(v));
-        fastmath::store(new_w, w);
-        fastmath::store(new_m, m);
-        fastmath::store(new_v, v);
-    }
-    let params = params.into_remainder().iter_mut();
-    let tail = params
-        .zip(grads.remainder())
-        .zip(ms.into_remainder())
-        .zip(vs.into_remainder());
-    for (((w, &g), m), v) in tail {
-        let splat = Lanes::splat;
-        let (new_w, new_m, new_v) = rule(splat(*w), splat(g), splat(*m), splat(*v));
-        (*w, *m, *v) = (first(new_w), first(new_m), first(new_v));
-    }
+    lanewise(param, grad, [m, v], |w, g, [m, v]| {
+        *m = *m + (g - *m) * decay_1;
+        *v = *v + (g * g - *v) * decay_2;
+        w - (*m * alpha) / (v.sqrt() + epsilon)
+    });
 }
 
 /// Advances β1^t and β2^t to the step being taken and returns its bias-corrected step size
@@ -203,16 +154,44 @@ fn adam_step_size(learning_rate: f32, powers: &mut (f64, f64)) -> f32 {
     (f64::from(learning_rate) * (1.0 - powers.1).sqrt() / (1.0 - powers.0)) as f32
 }
 
-/// A tensor's last few elements go through a rule in the first lane of a vector, so every
-/// element gets the same arithmetic; this takes that lane back.
-fn first(lanes: Lanes) -> f32 {
-    lanes.to_array()[0]
-}
-
-/// Checks that a tensor, its gradient and its optimizer state line up element for element.
-fn same_lengths<const K: usize>(param: &[f32], others: [&[f32]; K]) {
+/// Runs `rule(w, g, slots)` → new w over every element of a tensor, its gradient and `S`
+/// state vectors of the same length, a vector of elements at a time; the last few go
+/// through it in the first lane, so every element gets the same arithmetic.
+#[inline(always)]
+fn lanewise<const S: usize>(
+    param: &mut [f32],
+    grad: &[f32],
+    mut slots: [&mut [f32]; S],
+    rule: impl Fn(Lanes, Lanes, &mut [Lanes; S]) -> Lanes,
+) {
+    let n = param.len();
     assert!(
-        others.iter().all(|o| o.len() == param.len()),
+        grad.len() == n && slots.iter().all(|s| s.len() == n),
         "a tensor, its gradient and its optimizer state differ in length"
     );
+    let whole = n - n % LANES;
+    for i in (0..whole).step_by(LANES) {
+        let mut state = slots.each_ref().map(|s| fastmath::load(&s[i..]));
+        let w = rule(
+            fastmath::load(&param[i..]),
+            fastmath::load(&grad[i..]),
+            &mut state,
+        );
+        fastmath::store(w, &mut param[i..]);
+        for (slot, lanes) in slots.iter_mut().zip(state) {
+            fastmath::store(lanes, &mut slot[i..]);
+        }
+    }
+    let first = |lanes: Lanes| lanes.to_array()[0];
+    for i in whole..n {
+        let mut state = slots.each_ref().map(|s| Lanes::splat(s[i]));
+        param[i] = first(rule(
+            Lanes::splat(param[i]),
+            Lanes::splat(grad[i]),
+            &mut state,
+        ));
+        for (slot, lanes) in slots.iter_mut().zip(state) {
+            slot[i] = first(lanes);
+        }
+    }
 }

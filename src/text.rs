@@ -9,6 +9,12 @@ pub fn plural(count: usize, noun: &str) -> String {
     )
 }
 
+/// Values separated by commas and spaces: "256, 128".
+pub fn listed<T: std::fmt::Display>(values: &[T]) -> String {
+    let texts: Vec<String> = values.iter().map(ToString::to_string).collect();
+    texts.join(", ")
+}
+
 /// A count with thousands separated by commas: "60,000".
 pub fn thousands(count: usize) -> String {
     let digits = count.to_string();
@@ -34,5 +40,15 @@ pub fn duration(seconds: f64) -> String {
         format!("{hours}:{minutes:02}:{seconds:02}")
     } else {
         format!("{minutes}:{seconds:02}")
+    }
+}
+
+/// A CSV field as RFC 4180 writes it: quoted (quotes doubled) when it holds a comma, a
+/// quote or a line break — a list of hidden widths, "256,128" — and as it is otherwise.
+pub fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
     }
 }

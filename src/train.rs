@@ -122,13 +122,15 @@ pub fn epoch_order(seed: u64, epoch: usize, count: usize, shuffle: bool) -> Vec<
 pub enum Phase {
     /// Taking the batch's images and labels (and the caller's work since the last step).
     Batch,
-    /// h = ReLU(x · W1 + b1), over each image's nonzero pixels.
+    /// h1 = ReLU(x · W1 + b1), over each image's nonzero pixels.
     Layer1Forward,
-    /// z = h · W2 + b2.
+    /// The dense layers after the first: each deeper hidden layer's ReLU(h · W + b), then
+    /// the logits z = h · W + b (with one hidden layer, just z = h · W2 + b2).
     Layer2Forward,
     /// Cross-entropy from the logits, and dL/dz.
     Softmax,
-    /// W2's and b2's gradients, and dL/dh through W2 and the ReLU.
+    /// The dense layers' gradients, from the output layer down, and dL/dh through each
+    /// kernel and ReLU down to the first layer's.
     Layer2Backward,
     /// W1's and b1's gradients.
     Layer1Backward,
@@ -262,7 +264,7 @@ impl Trainer {
         clock: fn() -> f64,
     ) -> Trainer {
         let hidden = model.hidden();
-        let lengths = model.slices().map(<[f32]>::len);
+        let lengths: Vec<usize> = model.slices().iter().map(|s| s.len()).collect();
         let split = Split::new(&config, train.len());
         Trainer {
             config,
@@ -417,7 +419,7 @@ impl Trainer {
         laps.lap(Phase::Batch);
         ws.hidden_layer(&self.model, &self.train);
         laps.lap(Phase::Layer1Forward);
-        ws.output_layer(&self.model);
+        ws.dense_layers(&self.model);
         laps.lap(Phase::Layer2Forward);
         let stats = ws.loss_and_gradient(true);
         laps.lap(Phase::Softmax);
@@ -435,7 +437,7 @@ impl Trainer {
         if !stats.loss.is_finite() {
             return report;
         }
-        ws.output_layer_backward(&mut self.grads);
+        ws.dense_layers_backward(&mut self.grads);
         laps.lap(Phase::Layer2Backward);
         ws.hidden_layer_backward(&self.train, &mut self.grads);
         laps.lap(Phase::Layer1Backward);

@@ -413,6 +413,53 @@ fn a_held_out_sweep_keeps_every_runs_test_score_in_its_tasks_and_exports() {
 }
 
 #[test]
+fn train_takes_hidden_layers_as_a_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let help = ok(dir.path(), &["train", "--help"]);
+    let hidden = help.lines().find(|l| l.contains("--hidden")).unwrap();
+    assert!(hidden.contains("--hidden <LIST>"), "{hidden}");
+    assert!(
+        hidden.ends_with("[1 to 4,096 each, at most 3 layers; default: 128]"),
+        "{hidden}"
+    );
+    let out = ok(
+        dir.path(),
+        &[
+            "train", "--hidden", "64,32", "--epochs", "1", "--train", "600",
+        ],
+    );
+    assert_eq!(out.lines().count(), 2, "{out}");
+    assert!(out.contains("Normal - Epoch 1: Loss="), "{out}");
+    let refused = run(dir.path(), &["train", "--hidden", "64,32,16,8"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert_eq!(
+        stderr(&refused),
+        "error: --hidden: Hidden units: at most 3 layers.\n"
+    );
+    // Raw starting weights are the golden files' four arrays: one hidden layer.
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+    let init = run(
+        dir.path(),
+        &[
+            "train",
+            "--hidden",
+            "128,64",
+            "--init",
+            golden.to_str().unwrap(),
+        ],
+    );
+    assert!(!init.status.success());
+    assert!(
+        stderr(&init).contains(
+            "--init reads the weights of one hidden layer (w1, b1, w2, b2); --hidden 128,64 \
+             has 2 layers."
+        ),
+        "{}",
+        stderr(&init)
+    );
+}
+
+#[test]
 fn sweep_plan_prints_the_tasks_and_an_estimate_and_takes_a_page_link() {
     let dir = tempfile::tempdir().unwrap();
     let mut args = vec!["sweep", "plan"];

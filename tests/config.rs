@@ -1,7 +1,8 @@
 //! Parameter validation: the defaults, and what users type.
 #![cfg(not(target_arch = "wasm32"))]
 
-use ayla::config::{Config, Optimizer, Validation, FIELDS};
+use ayla::config::{Access, Config, Optimizer, Validation, FIELDS};
+use ayla::shape::Hidden;
 use serde_json::json;
 
 fn parse_one(key: &str, text: &str) -> Result<Config, String> {
@@ -16,7 +17,8 @@ fn parse_one(key: &str, text: &str) -> Result<Config, String> {
 fn defaults_are_the_originals() {
     let c = Config::default();
     assert_eq!((c.epochs, c.n1, c.n2), (5, 0.95, 1.0));
-    assert_eq!((c.batch_size, c.learning_rate, c.hidden), (128, 0.01, 128));
+    assert_eq!((c.batch_size, c.learning_rate), (128, 0.01));
+    assert_eq!(c.hidden.widths(), [128]);
     assert_eq!((c.seed, c.train_size, c.shuffle), (42, 60_000, true));
     assert_eq!(
         (c.optimizer, c.validation),
@@ -251,4 +253,87 @@ fn k_is_checked_against_the_training_images_the_data_has() {
         refused.message,
         "Held-out images (K) must be fewer than the training images: the data has only 2,000."
     );
+}
+
+#[test]
+fn hidden_layers_are_typed_as_a_list_of_widths() {
+    let two = parse_one("hidden", "256,128").unwrap();
+    assert_eq!(two.hidden.widths(), [256, 128]);
+    assert_eq!(
+        parse_one("hidden", " 512, 256 ,128 ")
+            .unwrap()
+            .hidden
+            .widths(),
+        [512, 256, 128]
+    );
+    assert_eq!(parse_one("hidden", "64").unwrap().hidden, Hidden::one(64));
+    assert!(two.to_pairs().contains(&("hidden", "256,128".to_string())));
+    assert!(Config::default()
+        .to_pairs()
+        .contains(&("hidden", "128".to_string())));
+    let spec = FIELDS.iter().find(|f| f.key == "hidden").unwrap();
+    assert_eq!(spec.access.max_items(), 3);
+    assert!(FIELDS
+        .iter()
+        .filter(|f| f.key != "hidden")
+        .all(|f| matches!(f.access, Access::One { .. })));
+}
+
+#[test]
+fn a_bad_list_of_widths_gets_a_sentence() {
+    let cases = [
+        ("256,128,64,32", "Hidden units: at most 3 layers."),
+        ("abc", "“abc” is not a number."),
+        ("256,abc", "“abc” is not a number."),
+        ("256,0", "Hidden units must be at least 1 and at most 4096."),
+        ("8192", "Hidden units must be at least 1 and at most 4096."),
+        ("128,2.5", "Hidden units must be a whole number."),
+        ("", "Hidden units is empty; enter a number."),
+        (" , ", "Hidden units is empty; enter a number."),
+    ];
+    for (text, message) in cases {
+        assert_eq!(parse_one("hidden", text).unwrap_err(), message, "{text:?}");
+    }
+}
+
+#[test]
+fn hidden_layers_are_a_number_in_json_when_one_and_an_array_when_several() {
+    let default = serde_json::to_value(Config::default()).unwrap();
+    assert_eq!(
+        default["hidden"],
+        json!(128),
+        "records of one layer keep their form"
+    );
+    let two = parse_one("hidden", "256,128").unwrap();
+    let written = serde_json::to_value(two).unwrap();
+    assert_eq!(written["hidden"], json!([256, 128]));
+    assert_eq!(serde_json::from_value::<Config>(written).unwrap(), two);
+    let mut one_in_an_array = default.clone();
+    one_in_an_array["hidden"] = json!([128]);
+    assert_eq!(
+        serde_json::from_value::<Config>(one_in_an_array).unwrap(),
+        Config::default()
+    );
+    for (value, message) in [
+        (
+            json!([64, 32, 16, 8]),
+            "Hidden units: 1 to 3 layers, not 4.",
+        ),
+        (json!([]), "Hidden units: 1 to 3 layers, not 0."),
+        (
+            json!([256, 5000]),
+            "hidden: Hidden units must be at least 1 and at most 4096.",
+        ),
+        (
+            json!([0]),
+            "hidden: Hidden units must be at least 1 and at most 4096.",
+        ),
+    ] {
+        let mut config = default.clone();
+        config["hidden"] = value;
+        let error = serde_json::from_value::<Config>(config)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains(message), "{error}");
+    }
 }

@@ -117,3 +117,35 @@ fn json_round_trips_with_nan_as_null() {
     assert_eq!(back.runs[0], record.runs[0]);
     assert!(back.runs[1].metrics[0].loss.is_nan());
 }
+
+#[test]
+fn hidden_layers_travel_as_a_list_in_the_link_csv_and_json() {
+    let config = Config::parse(|k| (k == "hidden").then_some("256,128")).unwrap();
+    let record = Record::new(config, record().runs);
+    assert!(
+        record.query.contains("&hidden=256,128&"),
+        "{}",
+        record.query
+    );
+    let csv = record.to_csv();
+    let lines: Vec<&str> = csv.lines().collect();
+    // Quoted, so the row keeps one column per header.
+    assert!(
+        lines[1].starts_with("5,0.95,1,128,0.01,sgd,\"256,128\",42,60000,"),
+        "{}",
+        lines[1]
+    );
+    let json = record.to_json();
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(value["parameters"]["hidden"], serde_json::json!([256, 128]));
+    let back: Record = serde_json::from_str(&json).unwrap();
+    assert_eq!(back.parameters, config);
+}
+
+#[test]
+fn a_record_written_with_hidden_as_a_number_reads_as_one_layer() {
+    let json = record().to_json();
+    assert!(json.contains("\"hidden\": 128,"), "{json}");
+    let back: Record = serde_json::from_str(&json).unwrap();
+    assert_eq!(back.parameters.hidden.widths(), [128]);
+}

@@ -16,6 +16,7 @@ use ayla::mnist::Dataset;
 use ayla::model::{Mlp, Workspace};
 use ayla::optimizer::OptimizerState;
 use ayla::session::{Comparison, SweepSession};
+use ayla::shape::Hidden;
 use ayla::sweep::Sweep;
 use ayla::train::{StepReport, Trainer};
 
@@ -202,19 +203,39 @@ fn power_gradient(g: f64, exponent: f64) -> f64 {
     }
 }
 
+/// The length of each parameter tensor, in the model's order.
+fn lengths(model: &Mlp) -> Vec<usize> {
+    model.slices().iter().map(|s| s.len()).collect()
+}
+
+/// W1's rows (one per pixel).
+fn w1_rows(model: &Mlp) -> Vec<Vec<f32>> {
+    let first = &model.layers()[0];
+    first
+        .kernel
+        .chunks_exact(first.outputs())
+        .map(<[f32]>::to_vec)
+        .collect()
+}
+
 #[test]
 fn momentum_and_adam_move_the_rows_of_w1_a_batch_did_not_touch_as_keras_does() {
     // Batches of 16 images leave most of W1's rows without a gradient; the rows an earlier
     // batch touched must keep moving (momentum's velocity, Adam's moments), exactly as the
-    // dense float64 rules move them, with AYLA's rule (N = 0.8) or without it (N = 1).
+    // dense float64 rules move them, with AYLA's rule (N = 0.8) or without it (N = 1), in
+    // a network of one hidden layer and of two (six tensors).
     let data = training_images(16 * 30);
-    for kind in [Optimizer::Momentum, Optimizer::Adam] {
+    for (kind, widths) in [Optimizer::Momentum, Optimizer::Adam]
+        .into_iter()
+        .flat_map(|kind| [(kind, &[32][..]), (kind, &[32, 16])])
+    {
+        let hidden = Hidden::new(widths).unwrap();
         for exponent in [1.0f32, 0.8] {
             let lr = if kind == Optimizer::Adam { 0.001 } else { 0.05 };
-            let mut model = Mlp::glorot(32, 3);
-            let lengths = model.slices().map(<[f32]>::len);
-            let mut grads = Mlp::zeros(32);
-            let mut workspace = Workspace::new(16, 32);
+            let mut model = Mlp::glorot(hidden, 3);
+            let lengths = lengths(&model);
+            let mut grads = Mlp::zeros(hidden);
+            let mut workspace = Workspace::new(16, hidden);
             let mut optimizer = OptimizerState::new(kind, lr, &lengths);
             let mut expected = f64_params(&model);
             let mut reference = Reference::new(kind, lr, &expected);
@@ -222,7 +243,7 @@ fn momentum_and_adam_move_the_rows_of_w1_a_batch_did_not_touch_as_keras_does() {
             for step in 0..30 {
                 workspace.load(&data, step * 16..(step + 1) * 16);
                 workspace.hidden_layer(&model, &data);
-                workspace.output_layer(&model);
+                workspace.dense_layers(&model);
                 workspace.loss_and_gradient(true);
                 workspace.backward(&data, &mut grads);
                 let rows = workspace.active_pixels().to_vec();
@@ -235,7 +256,7 @@ fn momentum_and_adam_move_the_rows_of_w1_a_batch_did_not_touch_as_keras_does() {
                             .collect()
                     })
                     .collect();
-                let before = model.w1.clone();
+                let before = w1_rows(&model);
                 model.apply_gradients(&mut grads, &rows, &mut optimizer, |g| {
                     ayla::ayla::power_gradient_lanes(g, exponent)
                 });
@@ -243,13 +264,13 @@ fn momentum_and_adam_move_the_rows_of_w1_a_batch_did_not_touch_as_keras_does() {
                 // Rows of W1 this batch did not touch, which moved all the same.
                 untouched_moved += (0..784)
                     .filter(|k| rows.binary_search(&(*k as u16)).is_err())
-                    .filter(|&k| model.w1.row(k) != before.row(k))
+                    .filter(|&k| w1_rows(&model)[k] != before[k])
                     .count();
                 for (k, (got, want)) in model.slices().iter().zip(&expected).enumerate() {
                     let worst = largest_difference(got, want);
                     assert!(
                         worst < 2e-6,
-                        "{kind:?} N {exponent} step {}: tensor {k} off by {worst:e}",
+                        "{kind:?} {widths:?} N {exponent} step {}: tensor {k} off by {worst:e}",
                         step + 1
                     );
                 }
@@ -267,16 +288,15 @@ fn the_dense_sgd_step_equals_the_sparse_one_bit_for_bit() {
     // Plain SGD skips the rows of W1 a batch did not touch (their gradient is zero); the
     // optimizer's dense step over every element must give the same bits.
     let data = training_images(16 * 5);
-    let mut sparse = Mlp::glorot(32, 5);
+    let mut sparse = Mlp::glorot(Hidden::one(32), 5);
     let mut dense = sparse.clone();
-    let mut grads = Mlp::zeros(32);
-    let mut workspace = Workspace::new(16, 32);
-    let mut optimizer =
-        OptimizerState::new(Optimizer::Sgd, 0.1, &sparse.slices().map(<[f32]>::len));
+    let mut grads = Mlp::zeros(Hidden::one(32));
+    let mut workspace = Workspace::new(16, Hidden::one(32));
+    let mut optimizer = OptimizerState::new(Optimizer::Sgd, 0.1, &lengths(&sparse));
     for step in 0..5 {
         workspace.load(&data, step * 16..(step + 1) * 16);
         workspace.hidden_layer(&sparse, &data);
-        workspace.output_layer(&sparse);
+        workspace.dense_layers(&sparse);
         workspace.loss_and_gradient(true);
         workspace.backward(&data, &mut grads);
         sparse.sgd_step(&grads, workspace.active_pixels(), 0.1, |g| g);
@@ -343,7 +363,7 @@ fn ayla_with_unit_exponents_equals_normal_bit_for_bit_under_momentum_and_adam() 
         }
         assert_eq!(runs[0].model(), runs[1].model(), "{optimizer:?}");
         assert!(
-            runs[0].model() != &Mlp::glorot(128, config.seed),
+            runs[0].model() != &Mlp::glorot(config.hidden, config.seed),
             "{optimizer:?}: it trained"
         );
     }

@@ -1,7 +1,7 @@
 //! The README's parameter table is the page's: each key, default and limit as in FIELDS.
 #![cfg(not(target_arch = "wasm32"))]
 
-use ayla::config::FIELDS;
+use ayla::config::{Access, FIELDS};
 
 fn number(cell: &str) -> f64 {
     cell.trim()
@@ -50,5 +50,12 @@ fn readme_parameter_table_matches_the_field_specs() {
             format!("{} to", spec.min)
         };
         assert!(limits.starts_with(&low), "{row}: {low}");
+        if let Access::List {
+            max_items, items, ..
+        } = spec.access
+        {
+            let most = format!("each, at most {max_items} {items}");
+            assert!(limits.ends_with(&most), "{row}: {most}");
+        }
     }
 }

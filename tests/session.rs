@@ -8,7 +8,8 @@ use ayla::history::TestScore;
 use ayla::method::Method;
 use ayla::protocol::FromWorker;
 use ayla::session::{Comparison, RowState, StatusState, SweepSession, Update};
-use ayla::sweep::{Column, Sweep};
+use ayla::shape::Hidden;
+use ayla::sweep::{relative_cost, Column, Sweep};
 use ayla::train::EpochMetrics;
 
 fn metrics(epoch: usize, val_accuracy: f32) -> EpochMetrics {
@@ -460,4 +461,41 @@ fn a_held_out_sweep_logs_and_keeps_each_runs_test_score() {
         .map(|r| r.test.map(|t| t.accuracy))
         .collect();
     assert_eq!(tests, [Some(0.88), Some(0.9)]);
+}
+
+#[test]
+fn the_parameters_line_lists_every_hidden_layer() {
+    let one = Comparison::new(Config::default(), 60_000).describe(60_000);
+    assert!(one.contains(" · 128 hidden units · "), "{one}");
+    let config = Config::parse(|k| (k == "hidden").then_some("256,128")).unwrap();
+    let two = Comparison::new(config, 60_000).describe(60_000);
+    assert!(two.contains(" · 256, 128 hidden units · "), "{two}");
+}
+
+#[test]
+fn an_epochs_speed_is_kept_in_images_of_the_original_network() {
+    let end_of_epoch = FromWorker::Progress {
+        method: Method::Normal,
+        epoch: 1,
+        batch: 469,
+        batches: 469,
+        samples_per_sec: 10_000.0,
+        loss: Some(0.5),
+    };
+    let rate = |hidden: &str| {
+        let config = Config::parse(|k| (k == "hidden").then_some(hidden)).unwrap();
+        let mut c = Comparison::new(config, 60_000);
+        c.receive(end_of_epoch.clone(), 5.0)
+            .epoch_rate
+            .unwrap()
+            .samples_per_sec
+    };
+    assert_eq!(rate("128"), 10_000.0);
+    // A deeper network's images cost more: each counts as that many of the original's.
+    let deeper = rate("256,128");
+    assert_eq!(
+        deeper,
+        10_000.0 * relative_cost(Hidden::new(&[256, 128]).unwrap())
+    );
+    assert!(deeper > 30_000.0, "{deeper}");
 }

@@ -10,6 +10,7 @@ use ayla::config::Config;
 use ayla::method::Method;
 use ayla::mnist::Dataset;
 use ayla::model::Mlp;
+use ayla::shape::Hidden;
 use ayla::train::{epoch_order, StepReport, Trainer};
 
 fn small_config(seed: u64) -> Config {
@@ -124,17 +125,28 @@ fn same_seed_gives_identical_runs() {
 
 #[test]
 fn different_seeds_give_different_inits_with_glorot_limits() {
-    let a = Mlp::glorot(128, 42);
-    let b = Mlp::glorot(128, 43);
-    assert_ne!(bits(&a), bits(&b));
-    assert_eq!(bits(&a), bits(&Mlp::glorot(128, 42)));
-    let limit1 = (6.0f32 / (784.0 + 128.0)).sqrt();
-    let limit2 = (6.0f32 / (128.0 + 10.0)).sqrt();
-    assert!(a.w1.iter().all(|w| w.abs() <= limit1) && a.w2.iter().all(|w| w.abs() <= limit2));
-    // Uniform on (−l, l): the mean of |w| is about l / 2.
-    let mean_abs = a.w1.iter().map(|w| w.abs()).sum::<f32>() / a.w1.len() as f32;
-    assert!((mean_abs / limit1 - 0.5).abs() < 0.01, "{mean_abs}");
-    assert!(a.b1.iter().chain(&a.b2).all(|&b| b == 0.0));
+    for widths in [&[128][..], &[256, 128, 64]] {
+        let hidden = Hidden::new(widths).unwrap();
+        let a = Mlp::glorot(hidden, 42);
+        let b = Mlp::glorot(hidden, 43);
+        assert_ne!(bits(&a), bits(&b));
+        assert_eq!(bits(&a), bits(&Mlp::glorot(hidden, 42)));
+        let sizes: Vec<usize> = [784].iter().chain(widths).chain(&[10]).copied().collect();
+        assert_eq!(a.layers().len(), widths.len() + 1);
+        for (layer, fans) in a.layers().iter().zip(sizes.windows(2)) {
+            let limit = (6.0 / (fans[0] + fans[1]) as f32).sqrt();
+            assert_eq!(layer.kernel.len(), fans[0] * fans[1]);
+            assert!(layer.kernel.iter().all(|w| w.abs() <= limit), "{fans:?}");
+            // Uniform on (−l, l): the mean of |w| is about l / 2.
+            let mean_abs =
+                layer.kernel.iter().map(|w| w.abs()).sum::<f32>() / layer.kernel.len() as f32;
+            assert!(
+                (mean_abs / limit - 0.5).abs() < 0.03,
+                "{fans:?}: {mean_abs}"
+            );
+            assert!(layer.bias.iter().all(|&b| b == 0.0));
+        }
+    }
 }
 
 #[test]

@@ -2,8 +2,9 @@
 //! Same parameters, same numbers, bit for bit, in every browser engine tested: three short
 //! runs on real MNIST, in a dedicated worker like the page's training, hashed together
 //! (every step's figures, every epoch's metrics, the final parameters' f32 bytes) and
-//! compared with one digest. `make test` runs this file in Chromium and in Firefox, so
-//! either engine drifting from the digest fails.
+//! compared with one digest; and two runs through two hidden layers, with a digest of their
+//! own. `make test` runs this file in Chromium and in Firefox, so either engine drifting
+//! from a digest fails.
 
 mod browser_files;
 
@@ -13,6 +14,7 @@ use ayla::ayla::Branch;
 use ayla::config::Config;
 use ayla::method::Method;
 use ayla::mnist::Dataset;
+use ayla::shape::Hidden;
 use ayla::train::{StepReport, Trainer};
 use sha2::{Digest, Sha256};
 use wasm_bindgen_test::*;
@@ -28,6 +30,13 @@ wasm_bindgen_test_configure!(run_in_dedicated_worker);
 /// by the second speed round (blocked first layer, no matrixmultiply, 8-lane AYLA rule):
 /// both engines printed this digest (it was 7983e78a… before).
 const EXPECTED_DIGEST: &str = "322d3c99d1ec648b4f4b38ff9bc1da30f2b7f2c93246ddeee11ae763f00d7d55";
+
+/// SHA-256 of the two runs of a network with two hidden layers (see [`deeper_runs`]),
+/// hashed the same way. Produced once by this test natively (x86-64, `wide`'s SSE lanes),
+/// where the one-layer runs give [`EXPECTED_DIGEST`] too, and then printed by headless
+/// Chromium 156 and Firefox ESR 153 alike. It covers the dense hidden layer's forward and
+/// backward products, which the one-layer runs do not reach.
+const DEEPER_DIGEST: &str = "1ed22b520be43e78ac765a6afbfb8147897e7ea2930e18230b6622ce39b4b900";
 
 /// 12,800 images in batches of 128: 100 steps per epoch, 200 in the two epochs.
 const TRAIN_IMAGES: usize = 12_800;
@@ -52,6 +61,19 @@ fn runs() -> [(Method, Config); 3] {
         (Method::Normal, base),
         (Method::Ayla, base),
         (Method::Ayla, crossing),
+    ]
+}
+
+/// Normal, and AYLA with N1 = 1.2, N2 = 0.8 at lr 0.05 (both branches again), through two
+/// hidden layers of 100 and 37 units: widths that leave every block size and leftover of the
+/// dense products some work (100 inputs: three blocks of eight vectors and one alone; 37: nine
+/// vectors and one input left over, and four blocks of eight outputs then five alone).
+fn deeper_runs() -> [(Method, Config); 2] {
+    let [(_, base), (_, _), (_, crossing)] = runs();
+    let hidden = Hidden::new(&[100, 37]).unwrap();
+    [
+        (Method::Normal, Config { hidden, ..base }),
+        (Method::Ayla, Config { hidden, ..crossing }),
     ]
 }
 
@@ -98,17 +120,27 @@ fn hash_run(
     branches
 }
 
-#[wasm_bindgen_test]
-async fn short_runs_give_the_committed_digest_in_every_engine() {
+/// Trains every run in turn, hashing them together: the digest, and the last run's
+/// branches.
+async fn digest(runs: &[(Method, Config)]) -> (String, Vec<Option<Branch>>) {
     let (train, test) = browser_files::mnist().await;
     let train = Arc::new(train.first(TRAIN_IMAGES));
     let mut hasher = Sha256::new();
     let mut branches = Vec::new();
-    for run in runs() {
+    for &run in runs {
         branches = hash_run(&mut hasher, run, &train, &test);
         assert_eq!(branches.len(), 200);
     }
-    // The last run's premise: its loss crossed 1, so both exponents were used.
+    let digest = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    (digest, branches)
+}
+
+/// The last run's premise: its loss crossed 1, so both exponents were used.
+fn assert_both_branches(branches: &[Option<Branch>]) {
     let count = |b| branches.iter().filter(|&&taken| taken == Some(b)).count();
     assert!(
         count(Branch::Above) > 0 && count(Branch::Below) > 0,
@@ -116,11 +148,20 @@ async fn short_runs_give_the_committed_digest_in_every_engine() {
         count(Branch::Above),
         count(Branch::Below)
     );
-    let digest: String = hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+}
+
+#[wasm_bindgen_test]
+async fn short_runs_give_the_committed_digest_in_every_engine() {
+    let (digest, branches) = digest(&runs()).await;
+    assert_both_branches(&branches);
     console_log!("determinism digest: {digest}");
     assert_eq!(digest, EXPECTED_DIGEST);
+}
+
+#[wasm_bindgen_test]
+async fn runs_through_two_hidden_layers_give_their_committed_digest_in_every_engine() {
+    let (digest, branches) = digest(&deeper_runs()).await;
+    assert_both_branches(&branches);
+    console_log!("two-layer determinism digest: {digest}");
+    assert_eq!(digest, DEEPER_DIGEST);
 }

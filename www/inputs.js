@@ -56,10 +56,11 @@ function fieldRow(spec) {
   return row;
 }
 
+// A list ("256,128") needs a keyboard with a comma.
 function textInput(spec) {
   const field = element('input', {
     type: 'text',
-    inputmode: spec.integer ? 'numeric' : 'decimal',
+    inputmode: spec.max_items > 1 ? 'text' : spec.integer ? 'numeric' : 'decimal',
     autocomplete: 'off',
     spellcheck: 'false',
   });
@@ -75,13 +76,15 @@ function choiceInput(spec) {
   return field;
 }
 
-// The limits as a reader would write them, e.g. "(0 < N1 ≤ 10)", "(1 to 1000)".
+// The limits as a reader would write them, e.g. "(0 < N1 ≤ 10)", "(1 to 1000)", and for a
+// list "(1 to 4,096 each, at most 3)".
 function range(spec) {
   if (spec.choices.length > 0) return '';
   const max = spec.max.toLocaleString('en');
+  const list = spec.max_items > 1 ? ` each, at most ${spec.max_items}` : '';
   return spec.min_exclusive
-    ? `(${spec.min} < ${spec.label} ≤ ${max})`
-    : `(${spec.min.toLocaleString('en')} to ${max})`;
+    ? `(${spec.min} < ${spec.label} ≤ ${max}${list})`
+    : `(${spec.min.toLocaleString('en')} to ${max}${list})`;
 }
 
 function element(tag, attributes, text = '') {

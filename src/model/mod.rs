@@ -1,26 +1,54 @@
-//! The network: Flatten 784 → Dense(hidden, ReLU) → Dense(10, softmax), in f32.
+//! The network: Flatten 784 → Dense(hidden, ReLU) for each hidden layer → Dense(10,
+//! softmax), in f32. The original has one hidden layer of 128 units.
 //!
 //! Layout follows Keras' Dense: `z = x · W + b` with W stored (in × out), row-major,
 //! so the reference weights in `tests/golden/` load as they are.
 
+mod cost;
 mod update;
 mod workspace;
 
+pub use cost::{
+    epoch_flops, eval_cost_per_sample, eval_flops_per_sample, train_cost_per_sample,
+    train_flops_per_sample,
+};
 pub use workspace::Workspace;
 
-use ndarray::{Array1, Array2};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::shape::{CLASSES, PIXELS};
+use crate::shape::{Hidden, CLASSES, PIXELS};
 
-/// The trainable parameters.
+/// One Dense layer's parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dense {
+    /// Row-major, one row of `outputs` weights per input.
+    pub kernel: Vec<f32>,
+    pub bias: Vec<f32>,
+}
+
+impl Dense {
+    fn zeros(inputs: usize, outputs: usize) -> Dense {
+        Dense {
+            kernel: vec![0.0; inputs * outputs],
+            bias: vec![0.0; outputs],
+        }
+    }
+
+    pub fn inputs(&self) -> usize {
+        self.kernel.len() / self.bias.len()
+    }
+
+    pub fn outputs(&self) -> usize {
+        self.bias.len()
+    }
+}
+
+/// The trainable parameters: a Dense layer per hidden layer, first (on the pixels) to last,
+/// then the output layer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mlp {
-    pub w1: Array2<f32>,
-    pub b1: Array1<f32>,
-    pub w2: Array2<f32>,
-    pub b2: Array1<f32>,
+    layers: Vec<Dense>,
 }
 
 /// Gradients, shaped like the parameters.
@@ -36,29 +64,36 @@ pub struct BatchStats {
 }
 
 impl Mlp {
-    /// All-zero parameters for a network with `hidden` units (also the shape of gradients).
-    pub fn zeros(hidden: usize) -> Mlp {
+    /// All-zero parameters for a network with the given hidden layers (also the shape of
+    /// gradients).
+    pub fn zeros(hidden: Hidden) -> Mlp {
         Mlp {
-            w1: Array2::zeros((PIXELS, hidden)),
-            b1: Array1::zeros(hidden),
-            w2: Array2::zeros((hidden, CLASSES)),
-            b2: Array1::zeros(CLASSES),
+            layers: hidden
+                .kernel_shapes()
+                .into_iter()
+                .map(|(inputs, outputs)| Dense::zeros(inputs, outputs))
+                .collect(),
         }
     }
 
-    /// Keras' default init: Glorot-uniform kernels, zero biases, from a seeded generator.
-    pub fn glorot(hidden: usize, seed: u64) -> Mlp {
+    /// Keras' default init: Glorot-uniform kernels, zero biases, from one seeded generator
+    /// drawing every kernel in turn, first layer first, each row-major (so a single hidden
+    /// layer draws exactly what it always drew).
+    pub fn glorot(hidden: Hidden, seed: u64) -> Mlp {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let mut model = Mlp::zeros(hidden);
-        for kernel in [&mut model.w1, &mut model.w2] {
-            let (fan_in, fan_out) = kernel.dim();
+        for layer in &mut model.layers {
+            let (fan_in, fan_out) = (layer.inputs(), layer.outputs());
             let limit = (6.0 / (fan_in + fan_out) as f64).sqrt() as f32;
-            kernel.mapv_inplace(|_| rng.random_range(-limit..limit));
+            for w in &mut layer.kernel {
+                *w = rng.random_range(-limit..limit);
+            }
         }
         model
     }
 
-    /// Builds a model from row-major parameter vectors; `None` if a length is wrong.
+    /// A one-hidden-layer model from row-major parameter vectors; `None` if a length is
+    /// wrong.
     pub fn from_parts(
         hidden: usize,
         w1: Vec<f32>,
@@ -66,17 +101,27 @@ impl Mlp {
         w2: Vec<f32>,
         b2: Vec<f32>,
     ) -> Option<Mlp> {
-        Some(Mlp {
-            w1: Array2::from_shape_vec((PIXELS, hidden), w1).ok()?,
-            b1: (b1.len() == hidden).then(|| Array1::from(b1))?,
-            w2: Array2::from_shape_vec((hidden, CLASSES), w2).ok()?,
-            b2: (b2.len() == CLASSES).then(|| Array1::from(b2))?,
+        let fits = w1.len() == PIXELS * hidden
+            && b1.len() == hidden
+            && w2.len() == hidden * CLASSES
+            && b2.len() == CLASSES;
+        fits.then(|| Mlp {
+            layers: vec![
+                Dense {
+                    kernel: w1,
+                    bias: b1,
+                },
+                Dense {
+                    kernel: w2,
+                    bias: b2,
+                },
+            ],
         })
     }
 
-    /// Reads parameters saved as four raw little-endian f32 files, row-major, Dense layout:
-    /// `w1.f32` (784 × hidden), `b1.f32`, `w2.f32` (hidden × 10), `b2.f32` — the layout of
-    /// `tests/golden/`, so a run can start from weights another framework drew.
+    /// Reads a one-hidden-layer model saved as four raw little-endian f32 files, row-major,
+    /// Dense layout: `w1.f32` (784 × hidden), `b1.f32`, `w2.f32` (hidden × 10), `b2.f32` —
+    /// the layout of `tests/golden/`, so a run can start from weights another framework drew.
     pub fn read_raw(dir: &std::path::Path, hidden: usize) -> Result<Mlp, String> {
         let read = |name: &str| {
             let path = dir.join(name);
@@ -100,51 +145,63 @@ impl Mlp {
             .ok_or_else(|| format!("the weights do not fit a 784-{hidden}-10 network"))
     }
 
-    pub fn hidden(&self) -> usize {
-        self.b1.len()
+    /// The hidden layers' widths.
+    pub fn hidden(&self) -> Hidden {
+        let widths: Vec<usize> = self.hidden_layers().iter().map(Dense::outputs).collect();
+        Hidden::new(&widths).expect("a model has 1 to 3 hidden layers")
     }
 
-    /// The four parameter arrays as flat slices, in a fixed order (w1, b1, w2, b2).
-    pub fn slices(&self) -> [&[f32]; 4] {
-        [
-            self.w1.as_slice(),
-            self.b1.as_slice(),
-            self.w2.as_slice(),
-            self.b2.as_slice(),
-        ]
-        .map(|a| a.expect("standard layout"))
+    /// Every layer, the hidden ones first, the output layer last.
+    pub fn layers(&self) -> &[Dense] {
+        &self.layers
+    }
+
+    /// Every layer, mutable (their shapes are the model's: keep the vectors' lengths).
+    pub fn layers_mut(&mut self) -> &mut [Dense] {
+        &mut self.layers
+    }
+
+    fn hidden_layers(&self) -> &[Dense] {
+        &self.layers[..self.layers.len() - 1]
+    }
+
+    /// Every parameter tensor as a flat slice, in a fixed order: each layer's kernel, then
+    /// its bias, first layer first (W1, b1, W2, b2, …). An optimizer keeping state per
+    /// parameter walks these beside its own buffers of the same shapes.
+    pub fn slices(&self) -> Vec<&[f32]> {
+        self.layers
+            .iter()
+            .flat_map(|l| [l.kernel.as_slice(), l.bias.as_slice()])
+            .collect()
     }
 
     /// Mutable flat slices, same order as [`Mlp::slices`].
-    pub fn slices_mut(&mut self) -> [&mut [f32]; 4] {
-        let Mlp { w1, b1, w2, b2 } = self;
-        [
-            w1.as_slice_mut(),
-            b1.as_slice_mut(),
-            w2.as_slice_mut(),
-            b2.as_slice_mut(),
-        ]
-        .map(|a| a.expect("standard layout"))
+    pub fn slices_mut(&mut self) -> Vec<&mut [f32]> {
+        self.layers
+            .iter_mut()
+            .flat_map(|l| [l.kernel.as_mut_slice(), l.bias.as_mut_slice()])
+            .collect()
     }
 
-    /// The parts of the arrays that can hold nonzero gradients: the listed rows of W1
+    /// The parts of the tensors that can hold nonzero gradients: the listed rows of W1
     /// (pixels nonzero somewhere in the batch, see [`Workspace::active_pixels`]) and all of
-    /// b1, W2 and b2. Every other element of a batch's gradient is exactly zero, so the
-    /// element-wise passes below skip a third of W1 on MNIST without changing any result.
+    /// every other tensor (b1, W2, b2, …). Every other element of a batch's gradient is
+    /// exactly zero, so the element-wise passes below skip a third of W1 on MNIST without
+    /// changing any result.
     fn active<'a>(&'a self, w1_rows: &'a [u16]) -> impl Iterator<Item = &'a [f32]> {
-        let w1 = self.w1.as_slice().expect("standard layout");
-        let width = self.hidden();
+        let first = &self.layers[0];
+        let width = first.outputs();
         let rows = w1_rows
             .iter()
-            .map(move |&k| &w1[usize::from(k) * width..][..width]);
-        let [_, b1, w2, b2] = self.slices();
-        rows.chain([b1, w2, b2])
+            .map(move |&k| &first.kernel[usize::from(k) * width..][..width]);
+        rows.chain(self.slices().into_iter().skip(1))
     }
 
     /// Mutable [`Mlp::active`] parts, in the same order.
     fn active_mut<'a>(&'a mut self, w1_rows: &'a [u16]) -> impl Iterator<Item = &'a mut [f32]> {
-        let width = self.hidden();
-        let [w1, b1, w2, b2] = self.slices_mut();
+        let width = self.layers[0].outputs();
+        let mut tensors = self.slices_mut().into_iter();
+        let w1 = tensors.next().expect("a first layer");
         // Rows are listed in increasing order, so each can be split off the rest in turn.
         let mut rest = w1;
         let mut taken = 0;
@@ -156,25 +213,6 @@ impl Mlp {
             taken += start + width;
             row
         });
-        rows.chain([b1, w2, b2])
+        rows.chain(tensors)
     }
-}
-
-/// Dense-equivalent floating-point operations of one training sample of 784-hidden-10:
-/// forward (x·W1, h·W2) and backward (hᵀ·dZ2, dZ2·W2ᵀ, xᵀ·dZ1), two per multiply-add.
-pub fn train_flops_per_sample(hidden: usize) -> f64 {
-    let (p, h, c) = (PIXELS as f64, hidden as f64, CLASSES as f64);
-    2.0 * (2.0 * p * h + 3.0 * h * c)
-}
-
-/// Dense-equivalent operations of one validation sample (forward only).
-pub fn eval_flops_per_sample(hidden: usize) -> f64 {
-    let (p, h, c) = (PIXELS as f64, hidden as f64, CLASSES as f64);
-    2.0 * (p * h + h * c)
-}
-
-/// Dense-equivalent operations of one epoch of one method: `train` training images and a
-/// validation pass over `test` images.
-pub fn epoch_flops(train: usize, test: usize, hidden: usize) -> f64 {
-    train as f64 * train_flops_per_sample(hidden) + test as f64 * eval_flops_per_sample(hidden)
 }

@@ -10,7 +10,7 @@ use crate::optimizer::OptimizerState;
 impl Mlp {
     /// Multiplies every element of a gradient by `factor` (unless it is 1) and returns the
     /// gradient's global L2 norm afterwards, accumulated in f64: one pass over the rows of
-    /// W1 listed in `w1_rows` and all of b1, W2 and b2 (see `Mlp::active`).
+    /// W1 listed in `w1_rows` and all of every other tensor (see `Mlp::active`).
     pub fn scale_and_norm(&mut self, factor: f32, w1_rows: &[u16]) -> f32 {
         let mut total = 0.0;
         for part in self.active_mut(w1_rows) {

@@ -3,9 +3,9 @@
 
 use super::{BatchStats, Grads, Mlp};
 use crate::fastmath::{self, Lanes, LANES};
-use crate::kernels::{self, OutputBackward, PixelColumns};
+use crate::kernels::{self, dense, PixelColumns};
 use crate::mnist::Dataset;
-use crate::shape::{CLASSES, PIXELS};
+use crate::shape::{Hidden, CLASSES, PIXELS};
 
 /// Images per pixel index: the backward pass walks a batch in chunks of this many so the
 /// block of dL/dz1 it reads stays in the first-level cache whatever the batch size.
@@ -21,38 +21,44 @@ pub struct Workspace {
     capacity: usize,
     /// Rows filled by the last [`Workspace::load`].
     rows: usize,
-    /// Hidden units.
-    width: usize,
+    /// The hidden layers' widths.
+    hidden: Hidden,
     /// The batch's nonzero pixels by pixel, one index per chunk of [`CHUNK`] images
     /// (built by the backward pass).
     chunks: Vec<PixelColumns>,
     /// The pixels nonzero in some image of the batch, in increasing order.
     active: Vec<u16>,
-    /// Hidden activations after ReLU (h > 0 exactly where the pre-activation was > 0),
-    /// row-major, one row per image.
-    h: Vec<f32>,
+    /// Each hidden layer's activations after ReLU (h > 0 exactly where the pre-activation
+    /// was > 0), row-major, one row per image.
+    h: Vec<Vec<f32>>,
     /// Logits, then overwritten by dL/dlogits in [`Workspace::loss_and_gradient`].
     z: Vec<f32>,
-    /// dL/dz1: dL/dh masked by the ReLU.
-    dh: Vec<f32>,
-    /// W2 transposed (one row per class), taken at the forward pass.
-    w2t: Vec<f32>,
+    /// Each hidden layer's dL/dz: the gradient at its pre-activations (dL/dh masked by the
+    /// ReLU).
+    dz: Vec<Vec<f32>>,
+    /// The kernel of every layer after the first, transposed (one row per output), taken at
+    /// the forward pass.
+    wt: Vec<Vec<f32>>,
 }
 
 impl Workspace {
-    pub fn new(batch_size: usize, hidden: usize) -> Workspace {
+    pub fn new(batch_size: usize, hidden: Hidden) -> Workspace {
+        let per_row = |width: usize| vec![0.0; batch_size * width];
         Workspace {
             images: Vec::with_capacity(batch_size),
             labels: Vec::with_capacity(batch_size),
             capacity: batch_size,
             rows: 0,
-            width: hidden,
+            hidden,
             chunks: vec![PixelColumns::default(); batch_size.div_ceil(CHUNK)],
             active: Vec::with_capacity(PIXELS),
-            h: vec![0.0; batch_size * hidden],
-            z: vec![0.0; batch_size * CLASSES],
-            dh: vec![0.0; batch_size * hidden],
-            w2t: vec![0.0; hidden * CLASSES],
+            h: hidden.widths().iter().map(|&w| per_row(w)).collect(),
+            z: per_row(CLASSES),
+            dz: hidden.widths().iter().map(|&w| per_row(w)).collect(),
+            wt: hidden.kernel_shapes()[1..]
+                .iter()
+                .map(|&(inputs, outputs)| vec![0.0; inputs * outputs])
+                .collect(),
         }
     }
 
@@ -71,7 +77,7 @@ impl Workspace {
     ) {
         self.load(data, images);
         self.hidden_layer(model, data);
-        self.output_layer(model);
+        self.dense_layers(model);
     }
 
     /// Takes the batch: which images of `data`, and their labels.
@@ -89,30 +95,40 @@ impl Workspace {
         }
     }
 
-    /// The first layer: h = ReLU(x · W1 + b1) for the loaded batch of `data`.
+    /// The first layer: h1 = ReLU(x · W1 + b1) for the loaded batch of `data`, over each
+    /// image's nonzero pixels.
     pub fn hidden_layer(&mut self, model: &Mlp, data: &Dataset) {
-        let [w1, b1, _, _] = model.slices();
-        let h = &mut self.h[..self.rows * self.width];
-        kernels::hidden_forward(data.nonzero_pixels(), &self.images, w1, b1, h);
+        let first = &model.layers()[0];
+        let h = &mut self.h[0][..self.rows * first.outputs()];
+        kernels::hidden_forward(
+            data.nonzero_pixels(),
+            &self.images,
+            &first.kernel,
+            &first.bias,
+            h,
+        );
     }
 
-    /// The second layer's logits z = h · W2 + b2.
-    pub fn output_layer(&mut self, model: &Mlp) {
-        let [_, _, w2, b2] = model.slices();
-        let width = self.width;
-        for (j, row) in w2.chunks_exact(CLASSES).enumerate() {
-            for (c, &w) in row.iter().enumerate() {
-                self.w2t[c * width + j] = w;
+    /// Every layer after the first, in order: each deeper hidden layer's
+    /// h = ReLU(h_below · W + b), then the logits z = h_last · W + b.
+    pub fn dense_layers(&mut self, model: &Mlp) {
+        let n = self.rows;
+        let layers = model.layers();
+        let last = layers.len() - 1;
+        for (l, layer) in layers.iter().enumerate().skip(1) {
+            let (inputs, outputs) = (layer.inputs(), layer.outputs());
+            let wt = &mut self.wt[l - 1];
+            dense::transpose(&layer.kernel, inputs, wt);
+            let (below, above) = self.h.split_at_mut(l);
+            let x = &below[l - 1][..n * inputs];
+            if l == last {
+                dense::forward(x, wt, &layer.bias, &mut self.z[..n * CLASSES]);
+            } else {
+                let h = &mut above[0][..n * outputs];
+                dense::forward(x, wt, &layer.bias, h);
+                dense::relu(h);
             }
         }
-        let n = self.rows;
-        kernels::logits(
-            &self.h[..n * width],
-            &self.w2t,
-            b2,
-            width,
-            &mut self.z[..n * CLASSES],
-        );
     }
 
     /// The pixels (rows of W1) nonzero in at least one image of the last backward pass's
@@ -170,28 +186,37 @@ impl Workspace {
     /// Backward pass from dL/dlogits (left in place by [`Workspace::loss_and_gradient`])
     /// to the gradients of every parameter; `data` is the one given to the forward pass.
     pub fn backward(&mut self, data: &Dataset, grads: &mut Grads) {
-        self.output_layer_backward(grads);
+        self.dense_layers_backward(grads);
         self.hidden_layer_backward(data, grads);
     }
 
-    /// The second layer's gradients (W2, b2), b1's, and dL/dz1, the gradient at the first
-    /// layer's pre-activations (dL/dh masked by the ReLU).
-    pub fn output_layer_backward(&mut self, grads: &mut Grads) {
-        let (n, width) = (self.rows, self.width);
-        let [_, db1, dw2, db2] = grads.slices_mut();
-        let pass = OutputBackward {
-            h: &self.h[..n * width],
-            dz: &self.z[..n * CLASSES],
-            w2t: &self.w2t,
-            width,
-        };
-        kernels::output_backward(&pass, dw2, db2, &mut self.dh[..n * width], db1);
+    /// The gradients of every layer after the first (kernels and biases), from the output
+    /// layer down, each passing dL/dz to the hidden layer below it (through that layer's
+    /// ReLU), down to the first layer's dL/dz1.
+    pub fn dense_layers_backward(&mut self, grads: &mut Grads) {
+        let n = self.rows;
+        let last = grads.layers().len() - 1;
+        let widths = self.hidden.widths();
+        for (l, grad) in grads.layers_mut().iter_mut().enumerate().skip(1).rev() {
+            let inputs = widths[l - 1];
+            let (below, above) = self.dz.split_at_mut(l);
+            let dz = if l == last {
+                &self.z[..n * CLASSES]
+            } else {
+                &above[0][..n * widths[l]]
+            };
+            let x = &self.h[l - 1][..n * inputs];
+            dense::kernel_gradient(x, dz, inputs, &mut grad.kernel);
+            dense::column_sums(dz, &mut grad.bias);
+            let dx = &mut below[l - 1][..n * inputs];
+            dense::input_gradient(x, dz, &self.wt[l - 1], inputs, dx);
+        }
     }
 
-    /// The first layer's kernel gradient (W1) from dL/dz1, for the batch of `data`: the
-    /// batch is indexed by pixel, one chunk of images at a time.
+    /// The first layer's gradients (W1, b1) from dL/dz1, for the batch of `data`: W1's
+    /// with the batch indexed by pixel, one chunk of images at a time.
     pub fn hidden_layer_backward(&mut self, data: &Dataset, grads: &mut Grads) {
-        let (n, width) = (self.rows, self.width);
+        let (n, width) = (self.rows, self.hidden.first());
         let chunks = &mut self.chunks[..n.div_ceil(CHUNK)];
         let mut present = [false; PIXELS];
         for (columns, images) in chunks.iter_mut().zip(self.images.chunks(CHUNK)) {
@@ -203,8 +228,10 @@ impl Workspace {
         self.active.clear();
         self.active
             .extend((0..PIXELS as u16).filter(|&k| present[usize::from(k)]));
-        let [dw1, _, _, _] = grads.slices_mut();
-        kernels::weight_gradient(chunks, CHUNK, &self.dh[..n * width], width, dw1);
+        let first = &mut grads.layers_mut()[0];
+        let dz = &self.dz[0][..n * width];
+        dense::column_sums(dz, &mut first.bias);
+        kernels::weight_gradient(chunks, CHUNK, dz, width, &mut first.kernel);
     }
 }
 

@@ -14,7 +14,7 @@ use crate::history::{Run, TestScore};
 use crate::method::Method;
 use crate::protocol::{FromWorker, Job};
 use crate::split::Split;
-use crate::text::{duration, plural, thousands};
+use crate::text::{duration, listed, plural, thousands};
 use crate::train::{test_log_line, EpochMetrics};
 
 /// The methods in the order of the page's progress rows and of the jobs.
@@ -115,7 +115,7 @@ impl Comparison {
         if self.is_over() {
             return Update::default();
         }
-        let epoch_rate = EpochRate::of(&message);
+        let epoch_rate = EpochRate::of(&message, self.config.hidden);
         let update = self.apply(message, elapsed);
         Update {
             epoch_rate,
@@ -446,7 +446,7 @@ pub(super) fn describe(c: &Config, train_size: usize, loaded_train: usize) -> St
         format!("batch {}", c.batch_size),
         format!("lr {}", c.learning_rate),
         c.optimizer.label().to_string(),
-        format!("{} hidden units", c.hidden),
+        format!("{} hidden units", listed(c.hidden.widths())),
         images,
         Split::new(c, train_size).describe(),
     ]

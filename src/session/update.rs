@@ -7,6 +7,8 @@ use serde::Serialize;
 use super::Saved;
 use crate::method::Method;
 use crate::protocol::FromWorker;
+use crate::shape::Hidden;
+use crate::sweep::relative_cost;
 
 /// The changes one event brings.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -32,12 +34,16 @@ pub struct Update {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct EpochRate {
     pub method: Method,
+    /// In training images of the network sweep estimates are measured on
+    /// (`sweep::MEASURED_ON`, the original's): a run of another shape has its own rate
+    /// converted, so one kept speed serves every shape.
     pub samples_per_sec: f64,
 }
 
 impl EpochRate {
-    /// The rate a Progress message reports at the end of an epoch (the epoch's average).
-    pub fn of(message: &FromWorker) -> Option<EpochRate> {
+    /// The rate a Progress message reports at the end of an epoch (the epoch's average),
+    /// for a run of a network with these hidden layers.
+    pub fn of(message: &FromWorker, hidden: Hidden) -> Option<EpochRate> {
         match *message {
             FromWorker::Progress {
                 method,
@@ -47,7 +53,7 @@ impl EpochRate {
                 ..
             } if batch == batches && samples_per_sec > 0.0 => Some(EpochRate {
                 method,
-                samples_per_sec,
+                samples_per_sec: samples_per_sec * relative_cost(hidden),
             }),
             _ => None,
         }

@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::Sweep;
 use crate::method::Method;
-use crate::model::{eval_flops_per_sample, train_flops_per_sample};
+use crate::model::{eval_cost_per_sample, train_cost_per_sample};
+use crate::shape::Hidden;
 use crate::split::Split;
 
 impl Sweep {
@@ -21,15 +22,17 @@ impl Sweep {
         workers: usize,
     ) -> f64 {
         let split = Split::new(&self.base, self.base.images_used(train_len));
-        // Validation is a forward pass only: cheaper per image by the ratio of their work.
+        // In training images of the network the speed was measured on: a deeper or wider
+        // network's cost more, and validation (a forward pass only) less.
         let hidden = self.base.hidden;
-        let eval_share = eval_flops_per_sample(hidden) / train_flops_per_sample(hidden);
+        let train_cost = relative_cost(hidden);
+        let eval_cost = eval_cost_per_sample(hidden) / train_cost_per_sample(MEASURED_ON);
         let (validated, tested_at_end) = match &split.held_out {
             Some(rows) => (rows.len(), test_len),
             None => (test_len, 0),
         };
-        let epoch = split.trained as f64 + validated as f64 * eval_share;
-        let images = self.base.epochs as f64 * epoch + tested_at_end as f64 * eval_share;
+        let epoch = split.trained as f64 * train_cost + validated as f64 * eval_cost;
+        let images = self.base.epochs as f64 * epoch + tested_at_end as f64 * eval_cost;
         let mut free_at = vec![speed.start_up; workers.max(1)];
         for job in self.jobs() {
             let rate = match job.method {
@@ -46,8 +49,19 @@ impl Sweep {
     }
 }
 
-/// How fast one worker trains, in training images per second, while the others are busy
-/// too; and the seconds a worker needs to start (load wasm, take and index the data).
+/// The network a [`Speed`] is measured on: the original's one layer of 128 units. A run of
+/// another shape reports its speed converted to it (see [`relative_cost`]).
+pub const MEASURED_ON: Hidden = Hidden::one(128);
+
+/// How many times longer a training image of a network with these hidden layers takes than
+/// one of [`MEASURED_ON`] (the time model of `model::train_cost_per_sample`).
+pub fn relative_cost(hidden: Hidden) -> f64 {
+    train_cost_per_sample(hidden) / train_cost_per_sample(MEASURED_ON)
+}
+
+/// How fast one worker trains, in training images of [`MEASURED_ON`] per second, while the
+/// others are busy too; and the seconds a worker needs to start (load wasm, take and index
+/// the data).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Speed {
     pub normal: f64,

@@ -8,6 +8,7 @@ use super::verdict::{Choice, Edge, Verdict};
 use super::{Row, Sweep, SweepRecord, AXES, SEEDS_FIELD};
 use crate::history::TestScore;
 use crate::method::Method;
+use crate::text::csv_field;
 use crate::train::EpochMetrics;
 
 /// The exported sweep: every parameter, the page link that reproduces it, the table, the
@@ -117,7 +118,7 @@ impl SweepRecord {
         let mut csv = header.join(",") + "\n";
         let verdict = self.verdict();
         for row in self.rows() {
-            let mut fields: Vec<String> = shared.iter().map(|(_, v)| v.clone()).collect();
+            let mut fields: Vec<String> = shared.iter().map(|(_, v)| csv_field(v)).collect();
             let number = |v: Option<f32>| v.map_or(String::new(), |v| v.to_string());
             fields.extend([
                 row.method.label().to_string(),

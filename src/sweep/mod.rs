@@ -18,7 +18,7 @@ pub mod verdict;
 
 pub use crate::protocol::Job;
 pub use axis::{parse_axis, AxisSpec, AXES, MAX_AXIS_VALUES};
-pub use estimate::Speed;
+pub use estimate::{relative_cost, Speed, MEASURED_ON};
 pub use plan::{Sweep, MAX_RUNS, SEEDS_FIELD};
 pub use results::{JobResult, Row, Stat, SweepRecord};
 pub use table::{gain_text, sorted, Column};

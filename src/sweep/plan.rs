@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use serde::{Deserialize, Serialize};
 
 use super::axis::{parse_axis, AXES, MAX_AXIS_VALUES};
-use crate::config::{check_value, parse_field, Config, FieldError, FieldSpec, FIELDS};
+use crate::config::{check_value, parse_field, Access, Config, FieldError, FieldSpec, FIELDS};
 use crate::method::Method;
 use crate::protocol::Job;
 use crate::text::plural;
@@ -23,8 +23,10 @@ pub const SEEDS_FIELD: FieldSpec<Sweep> = FieldSpec {
     integer: true,
     help: "Runs per setting, with seeds Seed, Seed + 1, …",
     choices: &[],
-    get: |s| s.seeds as f64,
-    set: |s, v| s.seeds = v as usize,
+    access: Access::One {
+        get: |s| s.seeds as f64,
+        set: |s, v| s.seeds = v as usize,
+    },
 };
 
 /// Runs one sweep may plan (AYLA cells × learning rates × seeds, plus one Normal per

@@ -7,15 +7,16 @@ use wasm_bindgen::prelude::*;
 
 use crate::bench;
 use crate::mnist::Dataset;
+use crate::shape::Hidden;
 use crate::web::js::{to_js, JsImageFile};
 
 use crate::web::clock::seconds as clock;
 
-/// Dense-equivalent floating-point operations of one epoch of one method (see
-/// `model::epoch_flops`), for the page benchmark's GFLOP/s.
+/// Dense-equivalent floating-point operations of one epoch of one method with one hidden
+/// layer of `hidden` units (see `model::epoch_flops`), for the page benchmark's GFLOP/s.
 #[wasm_bindgen]
 pub fn epoch_flops(train: usize, test: usize, hidden: usize) -> f64 {
-    crate::model::epoch_flops(train, test, hidden)
+    crate::model::epoch_flops(train, test, Hidden::one(hidden))
 }
 
 /// Runs the benchmark groups named in `only` (comma-separated, see `bench::GROUPS`; all

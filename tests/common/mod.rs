@@ -69,22 +69,27 @@ pub fn rel_diff(a: f64, b: f64) -> f64 {
 }
 
 /// The network's logits for one image, written out plainly in f64 from parameters in the
-/// Dense layout (w1 784 × hidden, b1, w2 hidden × 10, b2), sharing no code with the model.
-pub fn reference_logits(params: &[Vec<f64>; 4], image: &[u8]) -> Vec<f64> {
-    let [w1, b1, w2, b2] = params;
-    let hidden = b1.len();
-    let x: Vec<f64> = image.iter().map(|&p| f64::from(p) / 255.0).collect();
-    let h: Vec<f64> = (0..hidden)
-        .map(|j| (b1[j] + (0..x.len()).map(|k| x[k] * w1[k * hidden + j]).sum::<f64>()).max(0.0))
-        .collect();
-    (0..b2.len())
-        .map(|c| {
-            b2[c]
-                + (0..hidden)
-                    .map(|j| h[j] * w2[j * b2.len() + c])
+/// Dense layout — per layer a kernel (inputs × outputs, row-major) and a bias, in the order
+/// W1, b1, W2, b2, …; every layer but the last with a ReLU — sharing no code with the model.
+pub fn reference_logits(params: &[Vec<f64>], image: &[u8]) -> Vec<f64> {
+    let mut activations: Vec<f64> = image.iter().map(|&p| f64::from(p) / 255.0).collect();
+    let layers = params.len() / 2;
+    for (l, layer) in params.chunks(2).enumerate() {
+        let (kernel, bias) = (&layer[0], &layer[1]);
+        let outputs = bias.len();
+        let z = (0..outputs).map(|j| {
+            bias[j]
+                + (0..activations.len())
+                    .map(|k| activations[k] * kernel[k * outputs + j])
                     .sum::<f64>()
-        })
-        .collect()
+        });
+        activations = if l + 1 < layers {
+            z.map(|v| v.max(0.0)).collect()
+        } else {
+            z.collect()
+        };
+    }
+    activations
 }
 
 /// Cross-entropy of logits against a label, through a stable log-sum-exp.
@@ -94,9 +99,11 @@ pub fn reference_cross_entropy(logits: &[f64], label: u8) -> f64 {
     log_sum_exp - logits[usize::from(label)]
 }
 
-/// A model's parameters in f64, for the reference computations.
-pub fn f64_parameters(model: &Mlp) -> [Vec<f64>; 4] {
+/// A model's parameters in f64 (W1, b1, W2, b2, …), for the reference computations.
+pub fn f64_parameters(model: &Mlp) -> Vec<Vec<f64>> {
     model
         .slices()
+        .iter()
         .map(|s| s.iter().map(|&v| f64::from(v)).collect())
+        .collect()
 }

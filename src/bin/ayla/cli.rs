@@ -51,7 +51,7 @@ pub struct TrainArgs {
     #[command(flatten)]
     pub data: DataArg,
     /// Start from raw little-endian w1.f32 b1.f32 w2.f32 b2.f32 (as in tests/golden/)
-    /// instead of the seed's initial weights.
+    /// instead of the seed's initial weights (one hidden layer).
     #[arg(long, value_name = "DIR")]
     pub init: Option<PathBuf>,
     /// Train on the batches in file order (no shuffle).

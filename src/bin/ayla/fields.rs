@@ -5,7 +5,7 @@
 use clap::error::ErrorKind;
 use clap::{Arg, ArgMatches, Args, Command, FromArgMatches};
 
-use ayla::config::{Config, FieldError, FieldSpec, FIELDS};
+use ayla::config::{Access, Config, FieldError, FieldSpec, FIELDS};
 use ayla::sweep::{Sweep, AXES, MAX_AXIS_VALUES, SEEDS_FIELD};
 
 use ayla::text::thousands;
@@ -103,13 +103,14 @@ impl<const SWEEP: bool> Args for Fields<SWEEP> {
 }
 
 /// The `--KEY VALUE` option of a field: a list for a sweep's axes (`axis`: how to write
-/// one).
+/// one) and for a list field.
 fn option<T>(spec: &FieldSpec<T>, axis: Option<&str>) -> Arg {
-    let value_name = match (axis, spec.integer) {
+    let list = axis.is_some() || spec.access.max_items() > 1;
+    let value_name = match (list, spec.integer) {
         _ if !spec.choices.is_empty() => "NAME",
-        (Some(_), _) => "LIST",
-        (None, true) => "N",
-        (None, false) => "X",
+        (true, _) => "LIST",
+        (false, true) => "N",
+        (false, false) => "X",
     };
     Arg::new(spec.key)
         .long(spec.key)
@@ -128,18 +129,25 @@ fn number(value: f64) -> String {
 }
 
 /// The spec's help with its limits as the page writes them, e.g.
-/// "Passes over the training set. [1 to 1,000; default: 5]".
+/// "Passes over the training set. [1 to 1,000; default: 5]", or for a list
+/// "… [1 to 4,096 each, at most 3 layers; default: 128]".
 fn help<T>(spec: &FieldSpec<T>, axis: Option<&str>) -> String {
     if !spec.choices.is_empty() {
         let names: Vec<&str> = spec.choices.iter().map(|c| c.name).collect();
         let default = spec.choices[spec.default as usize].name;
         return format!("{} [{}; default: {default}]", spec.help, names.join(", "));
     }
-    let limits = if spec.min_exclusive {
+    let mut limits = if spec.min_exclusive {
         format!("{} < {} ≤ {}", spec.min, spec.label, number(spec.max))
     } else {
         format!("{} to {}", number(spec.min), number(spec.max))
     };
+    if let Access::List {
+        max_items, items, ..
+    } = spec.access
+    {
+        limits += &format!(" each, at most {max_items} {items}");
+    }
     let list = axis.map_or(String::new(), |how| {
         format!(" {how} At most {MAX_AXIS_VALUES} values.")
     });

@@ -28,7 +28,17 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
     let train = Arc::new(train.take(config.train_size));
     let test = Arc::new(load_test(dir)?);
     let start = match &args.init {
-        Some(dir) => Mlp::read_raw(dir, config.hidden)?,
+        Some(dir) => match config.hidden.widths() {
+            &[width] => Mlp::read_raw(dir, width)?,
+            _ => {
+                return Err(format!(
+                    "--init reads the weights of one hidden layer (w1, b1, w2, b2); \
+                     --hidden {} has {} layers.",
+                    config.hidden,
+                    config.hidden.widths().len()
+                ))
+            }
+        },
         None => Mlp::glorot(config.hidden, config.seed),
     };
     let progress = Progress::new();

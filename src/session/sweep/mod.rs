@@ -202,7 +202,7 @@ impl SweepSession {
         if self.is_over() || job >= self.jobs.len() {
             return Update::default();
         }
-        let epoch_rate = EpochRate::of(&message);
+        let epoch_rate = EpochRate::of(&message, self.record.sweep.base.hidden);
         let update = self.apply(job, slot, message, elapsed);
         Update {
             epoch_rate,
