@@ -5,7 +5,8 @@
 //     and the `ayla` command line's epoch on one core;
 //  2. wasm in headless Chromium: the same figures from make bench's own build of the module
 //     (the `bench` feature, target/bench-pkg/), and the memory of an instance that does what
-//     a worker does;
+//     a worker does; and AYLA over Normal on one thread, the smallest of a few repeats, in
+//     wall and CPU time (what the load of a shared machine leaves alone);
 //  3. the real page: a full epoch of both methods in its two workers (60,000 + 10,000
 //     images), twice (the second with the data already loaded), the workers' memory, wasm
 //     size and start-up time;
@@ -148,13 +149,82 @@ async function wasmFigures(page) {
     const data = glue.WorkerData.load(glue.start_message(config, 'Normal'), ...arrays(), post);
     for (const method of ['Normal', 'AYLA']) {
       const run = glue.WorkerRun.start(glue.start_message(config, method), data, post);
-      while (run.next_epoch());
+      while (run.train_slice());
       run.free();
     }
     figures.push({ name: 'wasm_memory_like_a_worker', value: wasm.memory.buffer.byteLength / 2 ** 20, unit: 'MiB' });
     return figures;
   });
   for (const { name, value: v, unit } of results) record('wasm', name, v, unit);
+}
+
+// AYLA over Normal without the machine's other load: the page's own module trains one
+// epoch of each method (default parameters, a fresh run each time) one after the other
+// on the bench page's thread, RATIO_REPEATS times, and the smallest wall and CPU time of
+// each method are kept. The CPU time is the renderer main thread's, from /proc (Linux):
+// unlike the wall clock it leaves out the time other processes had the core, which on a
+// shared machine moves a single epoch's wall time by ±30 %.
+const RATIO_REPEATS = 5;
+
+function threadCpuSeconds(pids) {
+  let ticks = 0;
+  for (const pid of pids) {
+    const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+  }
+  return ticks / 100; // USER_HZ
+}
+
+async function ratioFigures(page, browser) {
+  const session = await browser.newBrowserCDPSession();
+  const { processInfo } = await session.send('SystemInfo.getProcessInfo');
+  await session.detach();
+  const pids = processInfo.filter((p) => p.type === 'renderer').map((p) => p.id);
+  try {
+    threadCpuSeconds(pids);
+  } catch {
+    console.log('ratio: no /proc here, so no CPU-time ratio');
+    return;
+  }
+  await page.evaluate(async () => {
+    const names = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'];
+    const files = await Promise.all(names.map((n) => fetch(`/data/${n}`).then((r) => r.arrayBuffer())));
+    const glue = await import('/pkg/ayla.js?ratio');
+    await glue.default();
+    const { config } = glue.check_inputs({ epochs: '1' });
+    let seconds = 0;
+    const post = (text) => {
+      const message = JSON.parse(text);
+      if (message.type === 'Epoch') seconds = message.metrics.seconds;
+    };
+    const data = glue.WorkerData.load(glue.start_message(config, 'Normal'), ...files.map((f) => new Uint8Array(f)), post);
+    window.ratioEpoch = (method) => {
+      const run = glue.WorkerRun.start(glue.start_message(config, method), data, post);
+      while (run.train_slice());
+      run.free();
+      return seconds;
+    };
+    // Warm-up: the engine's optimised code for both methods' paths.
+    window.ratioEpoch('Normal');
+    window.ratioEpoch('AYLA');
+  });
+  const best = { Normal: { wall: Infinity, cpu: Infinity }, AYLA: { wall: Infinity, cpu: Infinity } };
+  for (let r = 0; r < RATIO_REPEATS; r += 1) {
+    for (const method of ['Normal', 'AYLA']) {
+      const before = threadCpuSeconds(pids);
+      const wall = await page.evaluate((m) => window.ratioEpoch(m), method);
+      const cpu = threadCpuSeconds(pids) - before;
+      best[method] = { wall: Math.min(best[method].wall, wall), cpu: Math.min(best[method].cpu, cpu) };
+    }
+  }
+  for (const method of ['Normal', 'AYLA']) {
+    const name = method.toLowerCase();
+    record('ratio', `epoch_${name}_one_thread_seconds_min_of_${RATIO_REPEATS}`, best[method].wall, 's');
+    record('ratio', `epoch_${name}_one_thread_cpu_seconds_min_of_${RATIO_REPEATS}`, best[method].cpu, 's');
+  }
+  record('ratio', 'epoch_ayla_over_normal_one_thread', best.AYLA.wall / best.Normal.wall, 'ratio');
+  record('ratio', 'epoch_ayla_over_normal_one_thread_cpu', best.AYLA.cpu / best.Normal.cpu, 'ratio');
 }
 
 // One run of the page's default parameters for one epoch: Train → first batch (timed in
@@ -301,9 +371,9 @@ async function sweepFigures(page, base) {
   console.log("page: the sweep's table and heat map are in target/bench-sweep.csv and target/bench-sweep-heatmap.png");
 }
 
-// BENCH_PARTS=page,tfjs runs some parts only (native, cli, wasm, page, tfjs, sweep; all by
+// BENCH_PARTS=page,tfjs runs some parts only (native, cli, wasm, ratio, page, tfjs, sweep; all by
 // default); tfjs's speed-ups need page.
-const PARTS = (process.env.BENCH_PARTS ?? 'native,cli,wasm,page,tfjs,sweep').split(',');
+const PARTS = (process.env.BENCH_PARTS ?? 'native,cli,wasm,ratio,page,tfjs,sweep').split(',');
 const part = (name) => PARTS.includes(name);
 if (part('native')) nativeFigures();
 if (part('cli')) cliFigures();
@@ -313,10 +383,15 @@ const browser = chromium.raw;
 try {
   const bench = await benchPage(browser, server.base);
   if (part('wasm')) await wasmFigures(bench.page);
+  if (part('ratio')) await ratioFigures(bench.page, browser);
   const context = await browser.newContext({ acceptDownloads: true });
   const page = await context.newPage();
   if (part('page')) {
-    const flops = await bench.page.evaluate(async () => (await import('/bench-pkg/ayla.js')).epoch_flops(60_000, 10_000, 128));
+    const flops = await bench.page.evaluate(async () => {
+      const module = await import('/bench-pkg/ayla.js');
+      await module.default();
+      return module.epoch_flops(60_000, 10_000, 128);
+    });
     await pageFigures(page, browser, server.base, flops);
   }
   if (part('tfjs')) await tfjsFigures(bench.page, server.base);

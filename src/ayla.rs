@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::fastmath::{self, Lanes};
+use crate::fastmath::{self, Lanes, Power};
 
 /// Added to |L| and |g| before raising them to a power, as in the original.
 pub const EPSILON: f32 = 1e-7;
@@ -66,16 +66,41 @@ pub fn power_loss(loss: f32, n1: f32, n2: f32) -> PoweredLoss {
 /// AYLA with N1 = N2 = 1 identical to Normal.
 #[inline]
 pub fn power_gradient(g: f32, exponent: f32) -> f32 {
-    power_gradient_lanes(Lanes::splat(g), exponent).to_array()[0]
+    GradientRule::new(exponent)
+        .apply(Lanes::splat(g))
+        .to_array()[0]
 }
 
-/// [`power_gradient`] of a vector of elements (the same arithmetic in every lane).
-#[inline(always)]
-pub fn power_gradient_lanes(g: Lanes, exponent: f32) -> Lanes {
-    // sign(g) · |g| is g itself (exactly, for every finite g).
-    let base = g.abs() + Lanes::splat(EPSILON);
-    let out = Lanes::splat(exponent) * g * fastmath::pow_lanes(base, exponent - 1.0);
-    out.is_finite().blend(out, Lanes::ZERO)
+/// The gradient half of the rule for one batch's exponent N, applied to a vector of
+/// elements at a time (the same arithmetic in every lane, so one element or eight give the
+/// same bits). Made once per batch: it holds [`Power`]'s coefficients, which a loop over
+/// the gradient then reads rather than rebuilds.
+#[derive(Debug, Clone, Copy)]
+pub struct GradientRule {
+    exponent: Lanes,
+    epsilon: Lanes,
+    /// x^(N − 1).
+    power: Power,
+}
+
+impl GradientRule {
+    pub fn new(exponent: f32) -> GradientRule {
+        GradientRule {
+            exponent: Lanes::splat(exponent),
+            epsilon: Lanes::splat(EPSILON),
+            power: Power::new(exponent - 1.0),
+        }
+    }
+
+    /// g' for each lane of `g`. A NaN or infinite g gives 0 (whatever the power makes of
+    /// it), as does a g' that overflows.
+    #[inline(always)]
+    pub fn apply(&self, g: Lanes) -> Lanes {
+        // sign(g) · |g| is g itself (exactly, for every finite g). With N = 1 the power is
+        // exactly 1 (2^0), so g' = 1 · g · 1 = g.
+        let base = g.abs() + self.epsilon;
+        fastmath::zero_unless_finite(self.exponent * g * self.power.of(base))
+    }
 }
 
 /// Applies [`power_gradient`] to every element of a slice.
@@ -85,8 +110,9 @@ pub fn power_gradients(grads: &mut [f32], exponent: f32) {
         // gradient norm non-finite, which ends the run before any update.
         return;
     }
+    let rule = GradientRule::new(exponent);
     for g in grads {
-        *g = power_gradient(*g, exponent);
+        *g = rule.apply(Lanes::splat(*g)).to_array()[0];
     }
 }
 

@@ -464,9 +464,9 @@ impl Trainer {
             // The AYLA element-wise rule with N = 1 is the identity (see ayla::power_gradient).
             self.model.apply_gradients(grads, rows, optimizer, |g| g);
         } else {
-            self.model.apply_gradients(grads, rows, optimizer, |g| {
-                ayla::power_gradient_lanes(g, exponent)
-            });
+            let rule = ayla::GradientRule::new(exponent);
+            self.model
+                .apply_gradients(grads, rows, optimizer, |g| rule.apply(g));
         }
         laps.lap(Phase::Update);
         report

@@ -77,7 +77,7 @@ fn run_on(data: &WorkerData, start: &str) -> Vec<FromWorker> {
     let mut run = WorkerRun::start(start, data, post)
         .expect("posting works")
         .expect("the start message is good");
-    while run.next_epoch().expect("posting works") {}
+    while run.train_slice().expect("posting works") {}
     let texts = texts.borrow();
     texts
         .iter()

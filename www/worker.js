@@ -46,7 +46,8 @@ async function handle({ module, start, data: files }) {
   // Nothing (having posted an Error message) if the message is bad.
   const run = WorkerRun.start(start, data, post);
   if (!run) return;
-  // One epoch per call; Stop terminates this worker between or within them.
-  while (run.next_epoch());
+  // A few milliseconds of training per call (see train_slice in src/web/worker.rs: the
+  // engine's optimised code takes over between calls); Stop terminates this worker.
+  while (run.train_slice());
   run.free();
 }

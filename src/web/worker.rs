@@ -75,7 +75,17 @@ pub struct WorkerRun {
     train_len: usize,
     /// Called with each message's text; in the worker it is `postMessage`.
     post: js_sys::Function,
+    /// The epoch in progress's progress meter (`None` between epochs).
+    meter: Option<ProgressMeter>,
 }
+
+/// Seconds of training per call to [`WorkerRun::train_slice`]. Engines run wasm in a
+/// baseline tier first and compile optimised code in the background, but a function
+/// already running keeps its old code until it returns (V8 and SpiderMonkey have no
+/// on-stack replacement for wasm): one call per epoch would train the whole first epoch
+/// in the baseline tier, 2–3 times slower. Short calls pick up the optimised code within
+/// a few milliseconds of its being ready, and cost nothing measurable.
+const SLICE_SECONDS: f64 = 0.005;
 
 #[wasm_bindgen]
 impl WorkerRun {
@@ -110,34 +120,42 @@ impl WorkerRun {
             batch_size: config.batch_size,
             train_len,
             post,
+            meter: None,
         }))
     }
 
-    /// Trains the next epoch, posting `Progress` along the way, then `Epoch` (and `Done`
-    /// after the last one). Returns whether another epoch remains.
-    pub fn next_epoch(&mut self) -> Result<bool, JsValue> {
+    /// Trains for about [`SLICE_SECONDS`] (at least one batch), posting `Progress` along
+    /// the way, and `Epoch` as each epoch ends (and `Done` after the last). Returns
+    /// whether training remains: the worker calls it until it returns false.
+    pub fn train_slice(&mut self) -> Result<bool, JsValue> {
         if self.trainer.is_finished() {
             return Ok(false);
         }
+        let started = now();
+        let (method, batch_size, train_len) = (self.method, self.batch_size, self.train_len);
         let epoch = self.trainer.epochs_done() + 1;
-        let mut meter =
-            ProgressMeter::new(self.method, epoch, self.batch_size, self.train_len, now());
+        let meter = self.meter.get_or_insert_with(|| {
+            ProgressMeter::new(method, epoch, batch_size, train_len, started)
+        });
         let mut posted = Ok(());
         let post = &self.post;
         let metrics = self.trainer.run_epoch(|report| {
-            if let Some(message) = meter.on_step(report, now()) {
+            let time = now();
+            if let Some(message) = meter.on_step(report, time) {
                 posted = send(post, &message);
             }
-            match posted {
-                Ok(()) => ControlFlow::Continue(()),
-                Err(_) => ControlFlow::Break(()),
+            if posted.is_ok() && time - started < SLICE_SECONDS {
+                ControlFlow::Continue(())
+            } else {
+                ControlFlow::Break(())
             }
         });
         posted?;
-        // `run_epoch` stops early only when asked to, which happens only on a failed post.
+        // `run_epoch` pauses (and the next call resumes) when the slice is used up.
         let Some(metrics) = metrics else {
-            return Ok(false);
+            return Ok(true);
         };
+        self.meter = None;
         send(&self.post, &FromWorker::epoch(self.method, metrics))?;
         if self.trainer.is_finished() {
             send(
