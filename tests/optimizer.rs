@@ -257,9 +257,8 @@ fn momentum_and_adam_move_the_rows_of_w1_a_batch_did_not_touch_as_keras_does() {
                     })
                     .collect();
                 let before = w1_rows(&model);
-                model.apply_gradients(&mut grads, &rows, &mut optimizer, |g| {
-                    ayla::ayla::power_gradient_lanes(g, exponent)
-                });
+                let rule = ayla::ayla::GradientRule::new(exponent);
+                model.apply_gradients(&mut grads, &rows, &mut optimizer, |g| rule.apply(g));
                 reference.step(&mut expected, &handed);
                 // Rows of W1 this batch did not touch, which moved all the same.
                 untouched_moved += (0..784)
