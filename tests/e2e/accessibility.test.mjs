@@ -3,26 +3,17 @@
 // Chromium only: the dark scheme is emulated and axe's script added past the page's
 // Content-Security-Policy through playwright (drivers/chromium.mjs).
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { ENGINES, launch, screenshot, serveWww, waitForState } from './harness.mjs';
+import { ENGINES, screenshot, startForGroup, waitForState } from './harness.mjs';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 describe('chromium', { skip: !ENGINES.includes('chromium') && 'BROWSERS leaves Chromium out' }, () => {
   let server;
   let browser;
-
-  before(async () => {
-    server = await serveWww();
-    browser = await launch('chromium');
-  });
-
-  after(async () => {
-    await browser?.close();
-    server?.close();
-  });
+  startForGroup('chromium', null, (started) => ({ server, browser } = started));
 
   // The page in a context of its own; the policy is bypassed only so axe's script can be added.
   async function open({ viewport = { width: 1280, height: 900 }, colorScheme = 'light' } = {}) {

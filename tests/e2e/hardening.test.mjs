@@ -6,7 +6,7 @@
 // Chromium only: these checks use the DevTools protocol and request interception
 // (chromium-tools.mjs); the main path runs in every engine (page, sweep, worker-faults).
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { epochLabels, logShowsNewestLine, recordCanvasText } from './chart-text.mjs';
@@ -16,10 +16,9 @@ import {
   attribute,
   isDisabled,
   isVisible,
-  launch,
   save as saveDownload,
   screenshot,
-  serveWww,
+  startForGroup,
   state,
   text,
   waitForState,
@@ -34,16 +33,7 @@ const POLICY =
 describe('chromium', { skip: !ENGINES.includes('chromium') && 'BROWSERS leaves Chromium out' }, () => {
   let server;
   let browser;
-
-  before(async () => {
-    server = await serveWww();
-    browser = await launch('chromium');
-  });
-
-  after(async () => {
-    await browser?.close();
-    server?.close();
-  });
+  startForGroup('chromium', null, (started) => ({ server, browser } = started));
 
   // A fresh context and page for test `t` (closed when it ends, passed or not), at `query`
   // once the page has finished starting (null: not navigated yet). `serviceWorkers:

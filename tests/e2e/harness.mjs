@@ -22,7 +22,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { extname } from 'node:path';
-import { describe } from 'node:test';
+import { after, before, describe } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const WWW = fileURLToPath(new URL('../../www/', import.meta.url));
@@ -94,6 +94,24 @@ export async function serveWww() {
     replace: (path, answer) => replaced.set(path, answer),
     restore: () => replaced.clear(),
   };
+}
+
+// Hooks for the enclosing group of tests: before them, serves www/, starts `engine` and,
+// unless `pageOptions` is null, opens one page with those options (see the drivers' open),
+// handing { server, browser, page } to `started`; after them, closes the engine and server.
+export function startForGroup(engine, pageOptions, started) {
+  let server;
+  let browser;
+  before(async () => {
+    server = await serveWww();
+    browser = await launch(engine);
+    const page = pageOptions === null ? undefined : await browser.open(pageOptions);
+    started({ server, browser, page });
+  });
+  after(async () => {
+    await browser?.close();
+    server?.close();
+  });
 }
 
 // ---------------------------------------------------------------------------------------

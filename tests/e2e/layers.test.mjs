@@ -2,25 +2,24 @@
 // its layers travel in the link, the parameters line and the exports; a list the field
 // refuses is explained beside it. Needs the built page (make build).
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { attribute, eachEngine, launch, save, screenshot, serveWww, state, text, value, waitForState } from './harness.mjs';
+import {
+  attribute,
+  eachEngine,
+  save,
+  screenshot,
+  startForGroup,
+  state,
+  text,
+  value,
+  waitForState,
+} from './harness.mjs';
 
 eachEngine((engine) => {
   let server;
-  let browser;
   let page;
-
-  before(async () => {
-    server = await serveWww();
-    browser = await launch(engine);
-    page = await browser.open();
-  });
-
-  after(async () => {
-    await browser?.close();
-    server?.close();
-  });
+  startForGroup(engine, {}, (started) => ({ server, page } = started));
 
   test('two hidden layers typed as a list train both methods and are kept in the link and exports', async () => {
     await page.goto(`${server.base}/?epochs=1&train=3000&seed=3&lr=0.1`);

@@ -2,11 +2,22 @@
 // table, heat map and figure without training; a malformed or foreign file gets a sentence
 // and nothing else changes.
 
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { eachEngine, isChecked, isDisabled, isVisible, launch, screenshot, serveWww, state, text, value, waitForState } from './harness.mjs';
+import {
+  eachEngine,
+  isChecked,
+  isDisabled,
+  isVisible,
+  screenshot,
+  startForGroup,
+  state,
+  text,
+  value,
+  waitForState,
+} from './harness.mjs';
 
 const EXPORT = fileURLToPath(new URL('../fixtures/page_mnist_sweep.json', import.meta.url));
 
@@ -21,20 +32,12 @@ async function open(page, name, buffer) {
 
 eachEngine((engine) => {
   let server;
-  let browser;
   let page;
+  startForGroup(engine, {}, (started) => ({ server, page } = started));
 
   before(async () => {
-    server = await serveWww();
-    browser = await launch(engine);
-    page = await browser.open();
     await page.goto(`${server.base}/`);
     await waitForState(page, 'idle');
-  });
-
-  after(async () => {
-    await browser?.close();
-    server?.close();
   });
 
   test('an exported sweep opens into the table, the heat map and the figure', async () => {

@@ -3,25 +3,14 @@
 // broken by its own overflow (AYLA with exponents of 10) is marked diverged while Normal
 // trains on. Needs the built page (make build).
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { eachEngine, launch, save, serveWww, state, text, value, waitForState } from './harness.mjs';
+import { eachEngine, save, startForGroup, state, text, value, waitForState } from './harness.mjs';
 
 eachEngine((engine) => {
   let server;
-  let browser;
   let page;
-
-  before(async () => {
-    server = await serveWww();
-    browser = await launch(engine);
-    page = await browser.open();
-  });
-
-  after(async () => {
-    await browser?.close();
-    server?.close();
-  });
+  startForGroup(engine, {}, (started) => ({ server, page } = started));
 
   test('a run under Adam trains both methods, names its optimizer, and exports it', async () => {
     await page.goto(`${server.base}/?epochs=1&train=3000&optimizer=adam&lr=0.001`);

@@ -3,7 +3,7 @@
 // build: www/pkg/ and www/data/). Screenshots and the exported files go to
 // tests/e2e/artifacts/ (gitignored), named for their engine.
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import {
@@ -13,12 +13,11 @@ import {
   eachEngine,
   isDisabled,
   isVisible,
-  launch,
   pixels,
   pngFacts,
   save,
   screenshot,
-  serveWww,
+  startForGroup,
   state,
   text,
   value,
@@ -47,17 +46,7 @@ eachEngine((engine) => {
   let server;
   let browser;
   let page;
-
-  before(async () => {
-    server = await serveWww();
-    browser = await launch(engine);
-    page = await browser.open();
-  });
-
-  after(async () => {
-    await browser?.close();
-    server?.close();
-  });
+  startForGroup(engine, {}, (started) => ({ server, browser, page } = started));
 
   test('a link fills the inputs, and the rest keep their defaults', async () => {
     await page.goto(`${server.base}/?epochs=1&train=6000&seed=7`);

@@ -7,12 +7,23 @@
 // checks count responses, go offline, close tabs and fill the quota through playwright and
 // the DevTools protocol. Needs `make build`.
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { ChromiumPage } from './drivers/chromium.mjs';
-import { ENGINES, attribute, isDisabled, isVisible, launch, save, serveWww, state, text, waitForState } from './harness.mjs';
+import {
+  ENGINES,
+  attribute,
+  isDisabled,
+  isVisible,
+  save,
+  serveWww,
+  startForGroup,
+  state,
+  text,
+  waitForState,
+} from './harness.mjs';
 
 const RUN = '?epochs=2&train=2000&seed=11';
 const SWEEP = '?mode=sweep&epochs=2&n1=0.9,1.1&n2=0.9,1&seeds=1&train=2000&seed=3';
@@ -75,16 +86,7 @@ async function confirmClick(page, selector) {
 describe('chromium', { skip: !ENGINES.includes('chromium') && 'BROWSERS leaves Chromium out' }, () => {
   let server;
   let browser;
-
-  before(async () => {
-    server = await serveWww();
-    browser = await launch('chromium');
-  });
-
-  after(async () => {
-    await browser?.close();
-    server?.close();
-  });
+  startForGroup('chromium', null, (started) => ({ server, browser } = started));
 
   // A fresh context (its own storage) and page for test `t`, closed when it ends.
   async function open(t, query = null) {

@@ -3,7 +3,7 @@
 // (the gains recomputed from the exported runs), a diverging setting must not stop the
 // others, and Stop must leave no worker and nothing moving. Needs the built page (make build).
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   PNG_SIGNATURE,
@@ -13,12 +13,11 @@ import {
   isChecked,
   isDisabled,
   isVisible,
-  launch,
   pixels,
   pngFacts,
   save,
   screenshot,
-  serveWww,
+  startForGroup,
   state,
   text,
   value,
@@ -38,19 +37,8 @@ const points = (cell) => Number(cell.split(' ± ')[0].replace('−', '-'));
 
 eachEngine((engine) => {
   let server;
-  let browser;
   let page;
-
-  before(async () => {
-    server = await serveWww();
-    browser = await launch(engine);
-    page = await browser.open({ viewport: { width: 1400, height: 1000 } });
-  });
-
-  after(async () => {
-    await browser?.close();
-    server?.close();
-  });
+  startForGroup(engine, { viewport: { width: 1400, height: 1000 } }, (started) => ({ server, page } = started));
 
   test('a sweep link fills the inputs and shows the grid size and time before starting', async () => {
     await page.goto(`${server.base}/?${SMALL}`);

@@ -4,9 +4,19 @@
 // the table, the heat map offers its tuned view, and the CSV and JSON exports carry the
 // choices with every run's validation and test figures. Needs the built page (make build).
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { eachEngine, isVisible, launch, pixels, save, screenshot, serveWww, text, value, waitForState } from './harness.mjs';
+import {
+  eachEngine,
+  isVisible,
+  pixels,
+  save,
+  screenshot,
+  startForGroup,
+  text,
+  value,
+  waitForState,
+} from './harness.mjs';
 
 // 12 runs: (Normal + AYLA (1.2, 0.8)) × lr {0.01, 0.1} × seeds 5, 6, 7; 1 epoch on 3,000.
 const TUNED = 'mode=sweep&epochs=1&n1=1.2&n2=0.8&lr=0.01,0.1&seeds=3&seed=5&train=3000&validate=held-out&holdout=1000';
@@ -15,19 +25,8 @@ const items = (page) => page.evaluate(() => [...document.querySelectorAll('#verd
 
 eachEngine((engine) => {
   let server;
-  let browser;
   let page;
-
-  before(async () => {
-    server = await serveWww();
-    browser = await launch(engine);
-    page = await browser.open({ viewport: { width: 1400, height: 1000 } });
-  });
-
-  after(async () => {
-    await browser?.close();
-    server?.close();
-  });
+  startForGroup(engine, { viewport: { width: 1400, height: 1000 } }, (started) => ({ server, page } = started));
 
   test('a tuned sweep shows its verdict above the table', async () => {
     await page.goto(`${server.base}/?${TUNED}`);

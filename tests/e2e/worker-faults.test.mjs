@@ -4,9 +4,18 @@
 // message the page cannot read, while the other workers train on. Each time the page must
 // show the error and what it says, leave no worker running, and take the next run.
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { eachEngine, isDisabled, launch, screenshot, serveWww, state, text, waitForState, waitForWorkers } from './harness.mjs';
+import {
+  eachEngine,
+  isDisabled,
+  screenshot,
+  startForGroup,
+  state,
+  text,
+  waitForState,
+  waitForWorkers,
+} from './harness.mjs';
 
 const BROKEN = 'The test broke this run on purpose.';
 
@@ -33,20 +42,9 @@ const REPLIES = {
 
 eachEngine((engine) => {
   let server;
-  let browser;
   let page;
-
-  before(async () => {
-    server = await serveWww();
-    browser = await launch(engine);
     // The faults are the server's: a service worker would serve the build it keeps.
-    page = await browser.open({ serviceWorkers: 'block' });
-  });
-
-  after(async () => {
-    await browser?.close();
-    server?.close();
-  });
+  startForGroup(engine, { serviceWorkers: 'block' }, (started) => ({ server, page } = started));
 
   // The page after a worker failed: in the error state, saying `message`, no worker alive
   // (the healthy ones were training for many seconds more), the controls back; and once the
