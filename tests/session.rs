@@ -306,7 +306,7 @@ fn when_no_setting_beats_normal_the_summary_says_so() {
     assert_eq!(
         over.status.unwrap().text,
         "Sweep done in 1:02: 6 runs. No setting beat Normal; the closest: N1 0.9, N2 1 \
-         (−1.00 ± 0.00 points)."
+         (−1.00 ± 0.00 points of val acc against Normal)."
     );
 }
 
@@ -325,7 +325,8 @@ fn the_best_setting_is_named_when_one_beats_normal() {
     }
     assert_eq!(
         s.summary(5.0),
-        "Sweep done in 0:05: 6 runs. Best: N1 0.9, N2 1 (+3.00 ± 1.41 points against Normal)."
+        "Sweep done in 0:05: 6 runs. Best: N1 0.9, N2 1 (+3.00 ± 1.41 points of val acc \
+         against Normal)."
     );
 }
 

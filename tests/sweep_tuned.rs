@@ -144,7 +144,8 @@ fn the_table_has_a_row_per_rate_and_the_log_names_each_runs_rate() {
     // (0.91 − 0.90 a hair more than 0.96 − 0.95 in f32), −1 at 1.
     assert_eq!(
         s.figures(),
-        "Best: N1 1.2, N2 0.8 at lr 0.01 (+1.00 ± 0.00 points against Normal)."
+        "Best: N1 1.2, N2 0.8 at lr 0.01 (+1.00 ± 0.00 points of val acc against Normal at the \
+         same lr)."
     );
 }
 

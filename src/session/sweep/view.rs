@@ -11,8 +11,8 @@ use crate::sweep::{gain_text, sorted, Column, Row};
 use crate::text::{duration, plural};
 
 impl SweepSession {
-    /// "Sweep done in 1:02: 30 runs. Best: N1 0.8, N2 0.8 (+1.84 ± 0.05 points against
-    /// Normal)." — or that no setting beat Normal — and how many settings diverged. A
+    /// "Sweep done in 1:02: 30 runs. Best: N1 0.8, N2 0.8 (+1.84 ± 0.05 points of val acc
+    /// against Normal)." — or that no setting beat Normal — and how many settings diverged. A
     /// resumed sweep says so (the time is this page's part).
     pub fn summary(&self, elapsed: f64) -> String {
         let done = if self.done_at_start > 0.0 {
@@ -36,19 +36,22 @@ impl SweepSession {
             .filter_map(|r| Some((r, r.gain?)))
             .max_by(|a, b| a.1.mean.total_cmp(&b.1.mean));
         if let Some((row, gain)) = best {
-            let at = if self.record.sweep.lr.len() > 1 {
-                format!(" at lr {}", row.learning_rate)
+            // Which figure the gain is, said in so many words: with a learning-rate axis
+            // the verdict compares each method at its own best rate, this at the same one.
+            let (at, against) = if self.record.sweep.lr.len() > 1 {
+                (format!(" at lr {}", row.learning_rate), " at the same lr")
             } else {
-                String::new()
+                (String::new(), "")
             };
             let name = format!("N1 {}, N2 {}{at}", exponent(row.n1), exponent(row.n2));
+            let figure = format!(
+                "{} points of val acc against Normal{against}",
+                gain_text(&gain)
+            );
             parts.push(if gain.mean > 0.0 {
-                format!("Best: {name} ({} points against Normal).", gain_text(&gain))
+                format!("Best: {name} ({figure}).")
             } else {
-                format!(
-                    "No setting beat Normal; the closest: {name} ({} points).",
-                    gain_text(&gain)
-                )
+                format!("No setting beat Normal; the closest: {name} ({figure}).")
             });
         }
         let diverged = settings.iter().filter(|r| r.diverged > 0).count();
